@@ -1,0 +1,285 @@
+"""Tests of course_utils.data: mirror, cache, download, errors, loaders."""
+
+import dataclasses
+import io
+import tarfile
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from course_utils import data
+from tests.conftest import sha256
+
+
+def _fake(monkeypatch, **fields):
+    """Register a small test asset named 'fake' and return it."""
+    asset = data.Asset(name="fake", path="datasets/fake.bin", description="a test file", url=None)
+    asset = dataclasses.replace(asset, **fields)
+    monkeypatch.setitem(data.REGISTRY, "fake", asset)
+    return asset
+
+
+# ---------------------------------------------------------------- registry
+def test_registry_entries_are_complete():
+    for asset in data.REGISTRY.values():
+        assert asset.url and asset.url.startswith("https://"), asset.name
+        assert asset.licence and asset.citation and asset.description, asset.name
+        for h in asset.hashes + asset.tree_hashes:
+            algo, _, digest = h.partition(":")
+            assert algo in ("sha256", "md5") and int(digest, 16) >= 0, (asset.name, h)
+
+
+def test_data_readme_matches_registry():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "data" / "README.md").read_text()
+    assert data.registry_markdown() in readme, "regenerate: python -m course_utils.data > table"
+
+
+def test_unknown_asset():
+    with pytest.raises(ValueError, match="unknown asset 'nope'.*mnist"):
+        data.fetch("nope")
+    with pytest.raises(TypeError):
+        data.fetch(3)
+
+
+# ---------------------------------------------------------------- mirror hits
+def test_mirror_hit(mirror, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    assert data.fetch("mnist") == mirror / "datasets" / "mnist.npz"
+    assert data.fetch("cats_vs_dogs") == mirror / "cats_and_dogs_filtered"  # tree hash verified
+    assert data.fetch("imdb_reviews") == mirror / "datasets" / "aclImdb_reviews.tar.gz"  # alt path
+    assert not (tmp_path / "cache").exists()  # nothing copied or downloaded
+
+
+def test_load_mnist_is_the_real_mnist(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    (x, y), (xt, yt) = data.load_mnist()
+    assert x.shape == (60000, 28, 28) and x.dtype == np.uint8 and xt.shape == (10000, 28, 28)
+    assert y[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]  # the well-known first labels
+    assert yt[:5].tolist() == [7, 2, 1, 0, 4]
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    (x, _), (xt, _) = data.load_mnist()
+    assert len(x) == 6000 and len(xt) == 1000
+
+
+def test_load_cifar10_counts_and_warns(mirror, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    with pytest.warns(UserWarning, match="only 5,085 of the official 50,000"):
+        (x, y), (xt, yt) = data.load_cifar10()
+    assert "found 5,085 training and 1,017 test images" in capsys.readouterr().out
+    assert x.shape == (5085, 32, 32, 3) and x.dtype == np.uint8 and y.shape == (5085, 1)
+    assert set(np.unique(y)) <= set(range(10)) and len(data.CIFAR10_CLASSES) == 10
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the quick profile does not warn
+        (x, y), (xt, yt) = data.load_cifar10(verbose=False)
+    assert x.shape == (2000, 32, 32, 3) and xt.shape == (500, 32, 32, 3)
+
+
+def test_load_imdb_keras_encoding(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    (x, y), (xt, yt) = data.load_imdb(num_words=10000)
+    assert len(x) == 2000 and len(xt) == 1000
+    assert set(np.unique(y)) == {0, 1} and 0.4 < y.mean() < 0.6
+    assert all(s[0] == 1 for s in x)  # start mark
+    assert max(max(s) for s in x) <= 9999 and min(min(s) for s in x) >= 1
+    assert any(2 in s for s in x)  # out-of-vocabulary words exist
+    words = data.imdb_decode(x[0]).split()
+    assert words[0] == "?" and sum(w != "?" for w in words) > 0.8 * len(words)
+    (xs, _), _ = data.load_imdb(num_words=10000, maxlen=100)
+    assert all(len(s) < 100 for s in xs)  # Keras semantics: longer reviews are dropped
+
+
+def test_imdb_tokenize():
+    assert data.imdb_tokenize("Great movie!<br /><br />Don't miss it.") == ["great", "movie", "don't", "miss", "it"]
+    with pytest.raises(TypeError):
+        data.imdb_tokenize(None)
+
+
+@pytest.mark.parametrize("kw", [{"num_words": 0}, {"maxlen": -3}, {"num_words": 2.5}, {"maxlen": True}])
+def test_load_imdb_bad_arguments(kw):
+    with pytest.raises(ValueError):
+        data.load_imdb(**kw)
+
+
+def test_cats_vs_dogs_pipeline(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    paths, labels = data.cats_vs_dogs_files("validation")
+    assert len(paths) == 100 and labels.sum() == 50
+    train, val = data.cats_vs_dogs(image_size=64, batch_size=16)
+    images, labels = next(iter(val))
+    assert images.shape == (16, 64, 64, 3) and labels.shape == (16, 1)
+    assert images.dtype.name == "float32" and 0 <= float(images.numpy().min()) and float(images.numpy().max()) <= 255
+    assert sum(int(b[0].shape[0]) for b in train) == 200
+    with pytest.raises(ValueError):
+        data.cats_vs_dogs(image_size=(64,), batch_size=4)
+    with pytest.raises(ValueError):
+        data.cats_vs_dogs(batch_size=0)
+    with pytest.raises(ValueError):
+        data.cats_vs_dogs_files("test")
+
+
+# ---------------------------------------------------------------- failures
+def test_missing_asset_fails_fast_and_clearly(isolated, monkeypatch, closed_port_url):
+    _fake(monkeypatch, url=closed_port_url, hashes=("sha256:" + "0" * 64,))
+    start = time.monotonic()
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.fetch("fake")
+    assert time.monotonic() - start < 10
+    msg = str(err.value)
+    assert "'fake'" in msg and closed_port_url in msg
+    assert str(isolated[0] / "datasets" / "fake.bin") in msg  # the mirror looked at
+    assert str(isolated[1] / "datasets" / "fake.bin") in msg  # the cache looked at
+    assert "by hand" in msg and "Traceback" not in msg
+    assert err.value.__cause__ is None and err.value.__context__ is None  # no urllib traceback chained
+
+
+def test_silent_server_times_out(isolated, monkeypatch, silent_server_url):
+    monkeypatch.setenv("COURSE_DOWNLOAD_TIMEOUT", "1")
+    _fake(monkeypatch, url=silent_server_url)
+    start = time.monotonic()
+    with pytest.raises(data.DataUnavailableError, match="failed"):
+        data.fetch("fake")
+    assert time.monotonic() - start < 10
+
+
+def test_real_asset_offline_fails_within_seconds(isolated):
+    start = time.monotonic()
+    with pytest.raises(data.DataUnavailableError, match="mnist"):
+        data.fetch("mnist")  # no mirror copy, no cache; the network is absent or slow
+    assert time.monotonic() - start < 10
+
+
+def test_offline_switch(isolated, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    with pytest.raises(data.DataUnavailableError, match="COURSE_OFFLINE"):
+        data.fetch("mnist")
+
+
+def test_corrupt_mirror_file_reported_and_left_in_place(isolated, monkeypatch, closed_port_url):
+    empty_mirror, cache = isolated
+    target = empty_mirror / "datasets" / "fake.bin"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not the right bytes")
+    _fake(monkeypatch, url=closed_port_url, hashes=("sha256:" + "ab" * 32,))
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.fetch("fake")
+    assert "NOT used" in str(err.value) and str(target) in str(err.value)
+    assert target.read_bytes() == b"not the right bytes"  # never deleted or changed
+
+
+def test_corrupt_cache_file_blocks_download_but_survives(isolated, monkeypatch, http_dir):
+    root, base = http_dir
+    (root / "fake.bin").write_bytes(b"good")
+    _, cache = isolated
+    bad = cache / "datasets" / "fake.bin"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"bad")
+    _fake(monkeypatch, url=base + "fake.bin", hashes=("sha256:" + sha256(root / "fake.bin"),))
+    with pytest.raises(data.DataUnavailableError, match="move or delete it yourself"):
+        data.fetch("fake")
+    assert bad.read_bytes() == b"bad"
+
+
+# ---------------------------------------------------------------- downloads
+def test_download_from_local_server_verifies_hash(isolated, monkeypatch, http_dir):
+    root, base = http_dir
+    payload = np.random.default_rng(0).bytes(300_000)
+    (root / "fake.bin").write_bytes(payload)
+    _fake(monkeypatch, url=base + "fake.bin", hashes=("sha256:" + sha256(root / "fake.bin"),))
+    path = data.fetch("fake")
+    assert path == isolated[1] / "datasets" / "fake.bin" and path.read_bytes() == payload
+    assert data.fetch("fake") == path  # second time: a cache hit
+
+
+def test_download_with_wrong_hash_is_refused(isolated, monkeypatch, http_dir):
+    root, base = http_dir
+    (root / "fake.bin").write_bytes(b"tampered")
+    _fake(monkeypatch, url=base + "fake.bin", hashes=("md5:" + "0" * 32,))
+    with pytest.raises(data.DataUnavailableError, match="matches none of the known"):
+        data.fetch("fake")
+    assert not (isolated[1] / "datasets" / "fake.bin").exists()
+
+
+def test_download_of_folder_archive_is_unpacked(isolated, monkeypatch, http_dir):
+    root, base = http_dir
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name in ("box/a.txt", "box/sub/b.txt"):
+            info = tarfile.TarInfo(name)
+            info.size = 3
+            tar.addfile(info, io.BytesIO(b"abc"))
+    (root / "box.tar.gz").write_bytes(buf.getvalue())
+    _fake(
+        monkeypatch,
+        path="datasets/box",
+        url=base + "box.tar.gz",
+        archive="box.tar.gz",
+        hashes=("sha256:" + sha256(root / "box.tar.gz"),),
+        required=("a.txt", "sub/b.txt"),
+    )
+    folder = data.fetch("fake")
+    assert (folder / "sub" / "b.txt").read_bytes() == b"abc"
+
+
+# ---------------------------------------------------------------- Keras cache and weights
+def test_prepare_keras_cache_never_overwrites(mirror, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setattr(data, "_keras_home", lambda: tmp_path / "keras")
+    (path,) = data.prepare_keras_cache(["imagenet_class_index"])
+    assert path == tmp_path / "keras" / "models" / "imagenet_class_index.json"
+    assert sha256(path) == sha256(mirror / "models" / "imagenet_class_index.json")
+    other = tmp_path / "keras" / "models" / "mobilenet_7_5_224_tf.h5"
+    other.write_bytes(b"a user's own file")
+    with pytest.warns(UserWarning, match="differs"):
+        data.prepare_keras_cache(["mobilenet_7_5_224_tf"])
+    assert other.read_bytes() == b"a user's own file"
+    with pytest.raises(ValueError):
+        data.prepare_keras_cache(["mnist"])
+
+
+def test_mobilenet_has_the_imagenet_weights(mirror, monkeypatch):
+    """MobileNet alpha 0.75 with its top recognises the sample cat and coffee."""
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    import keras
+
+    from course_utils import images
+
+    model = data.mobilenet(include_top=True)
+    assert model.count_params() == 2_601_976
+    batch = np.stack([images.load(n, (224, 224)) for n in ("chelsea", "coffee")]).astype("float32")
+    probs = model.predict(keras.applications.mobilenet.preprocess_input(batch), verbose=0)
+    classes = data.imagenet_class_index()
+    top = [classes[i][1] for i in probs.argmax(axis=1)]
+    assert top[0] in ("Egyptian_cat", "tabby", "tiger_cat"), top
+    assert top[1] == "espresso", top
+    decoded = keras.applications.mobilenet.decode_predictions(probs, top=1)  # Keras' own class index lookup
+    assert decoded[1][0][1] == "espresso"
+
+
+def test_mobilenet_no_top_160_and_bad_sizes(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    base = data.mobilenet(include_top=False, image_size=160)
+    assert base.output_shape == (None, 5, 5, 768)
+    with pytest.raises(ValueError, match="160"):
+        data.mobilenet(include_top=True, image_size=160)
+    with pytest.raises(ValueError, match="alpha"):
+        data.mobilenet(alpha=1.0)
+    with pytest.raises(TypeError):
+        data.mobilenet(include_top="yes")
+
+
+def test_mobilenet_missing_weights_is_a_clear_error(isolated, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setattr(data, "_keras_home", lambda: tmp_path / "keras")
+    with pytest.raises(data.DataUnavailableError, match="mobilenet_7_5_224_tf"):
+        data.mobilenet()

@@ -1,0 +1,104 @@
+"""Repository-level checks: notebook format, README index, CI files."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MAX_NOTEBOOK_BYTES = 100_000
+PLANNED = [
+    "01_convolution_basics",
+    "02_sizing_and_parameters",
+    "03_global_max_pooling",
+    "04_imdb_1d_convnet",
+    "05_transfer_learning_mobilenet",
+    "06_building_blocks",
+    "07_architectures",
+    "08_training_deep_networks",
+    "09_visualizing_convnets",
+    "10_generating_images_and_adversarial",
+    "11_deep_dream",
+    "12_feature_inversion",
+    "13_style_transfer",
+    "14_gans",
+    "15_beyond_classification",
+]
+
+
+def test_notebook_names_follow_the_plan():
+    assert NOTEBOOKS, "no notebooks found"
+    for nb in NOTEBOOKS:
+        assert nb.stem in PLANNED, f"{nb.name} is not one of the planned notebook names"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_format(path):
+    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name} is over {MAX_NOTEBOOK_BYTES} bytes"
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "course_utils.setup(" in "".join(code[0]["source"]), "first code cell must call course_utils.setup()"
+    checked = 0
+    for c in code:
+        src = "".join(c["source"])
+        if "NBVAL_CHECK_OUTPUT" in src:
+            checked += 1
+            assert c.get("execution_count") == checked, "checked cells are numbered 1, 2, ... (tools/nbtool.py)"
+            assert c["outputs"], f"checked cell without stored output: {src[:60]!r}"
+            for o in c["outputs"]:
+                assert o.get("name") != "stderr"
+                assert not any(k.startswith("image/") for k in o.get("data", {})), "stored figure"
+        else:
+            assert c.get("execution_count") is None, f"stored execution count in: {src[:60]!r}"
+            assert not c["outputs"], f"output stored in an unchecked cell: {src[:60]!r}"
+        assert "clear_output" not in src
+        assert "K.gradients" not in src and "tf.compat.v1" not in src and "tf.Session" not in src
+    assert checked >= 1, "a notebook must check at least one deterministic fact"
+
+
+def test_readme_indexes_every_notebook():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme
+    existing = {nb.stem for nb in NOTEBOOKS}
+    for name in PLANNED:
+        row = next((ln for ln in readme.splitlines() if ln.startswith("|") and name in ln), None)
+        assert row, f"README's notebook index lacks {name}"
+        if name in existing:
+            assert f"notebooks/{name}.ipynb" in row and "available" in row, row
+        else:
+            assert "planned" in row, row
+
+
+def test_ci_script_uses_readme_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "COURSE_PROFILE=quick" in ci and "COURSE_DATA_DIR" in ci and "make test" in ci
+    assert re.search(r"mktemp -d", ci), "CI must install into a fresh virtual environment"
+
+
+def test_github_workflow_is_valid():
+    wf = ROOT / ".github" / "workflows" / "notebooks.yml"
+    res = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(wf)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    text = wf.read_text()
+    assert "self-hosted" in text and "COURSE_PROFILE: full" in text and "COURSE_PROFILE: quick" in text
+
+
+def test_workflow_schema_check_can_fail(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: 3\n")
+    res = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True,
+    )
+    assert res.returncode != 0
