@@ -300,7 +300,7 @@ REGISTRY: dict[str, Asset] = {
 def mirror_dir() -> Path | None:
     """The local mirror named by ``COURSE_DATA_DIR``, or None if unset."""
     value = os.environ.get("COURSE_DATA_DIR", "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    return Path(value).expanduser().absolute() if value else None
 
 
 def cache_dir() -> Path:
