@@ -6,7 +6,9 @@ models read the same on every run, unlike Keras' automatic ``conv2d_7`` names.
 
 from __future__ import annotations
 
-__all__ = ["CIFAR10_HEADS", "cifar10_convnet", "imdb_convnet", "layer_table"]
+__all__ = ["CIFAR10_HEADS", "TRANSFER_POOLINGS", "cifar10_convnet", "imdb_convnet", "layer_table", "transfer_head"]
+
+TRANSFER_POOLINGS = ("flatten", "global_max", "global_average")
 
 CIFAR10_HEADS = ("flatten", "global_max", "global_average")
 
@@ -91,6 +93,55 @@ def imdb_convnet(num_words: int = 10000, maxlen: int = 500, embedding_dim: int =
             layers.Dense(1, name="logit"),
         ],
         name="imdb_convnet",
+    )
+
+
+def transfer_head(feature_shape, pooling: str = "flatten", *, units: int = 256, dropout: float = 0.5):
+    """The lecture's transfer-learning classifier on top of frozen features.
+
+    ``001``, "Transfer Learning with ConvNets": features of shape
+    ``feature_shape`` (MobileNet at 160 px: ``(5, 5, 1024)`` for alpha 1.0,
+    ``(5, 5, 768)`` for the course's alpha 0.75) -> Flatten (the printed
+    model) or a global pooling (what the lecture's prose describes) ->
+    Dense(units, ReLU) -> Dropout -> Dense(1) logit.
+
+    Parameter counts: ``(5, 5, 1024)`` + flatten = 6,554,113 (the lecture's);
+    ``(5, 5, 768)`` + flatten = 4,915,713; ``(5, 5, 768)`` + global max =
+    197,121.
+
+    Returns:
+        A ``keras.Model`` from ``(batch, *feature_shape)`` floats to logits
+        ``(batch, 1)`` (train with ``BinaryCrossentropy(from_logits=True)``).
+    """
+    if (
+        not isinstance(feature_shape, (tuple, list))
+        or len(feature_shape) != 3
+        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in feature_shape)
+    ):
+        raise ValueError(f"feature_shape must be (height, width, channels) of ints >= 1, got {feature_shape!r}")
+    if pooling not in TRANSFER_POOLINGS:
+        raise ValueError(f"pooling must be one of {', '.join(repr(p) for p in TRANSFER_POOLINGS)}; got {pooling!r}")
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise ValueError(f"units must be an int >= 1, got {units!r}")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    import keras  # noqa: PLC0415
+    from keras import layers  # noqa: PLC0415
+
+    pool = {
+        "flatten": layers.Flatten(name="flatten"),
+        "global_max": layers.GlobalMaxPooling2D(name="global_max_pool"),
+        "global_average": layers.GlobalAveragePooling2D(name="global_average_pool"),
+    }[pooling]
+    return keras.Sequential(
+        [
+            keras.Input(tuple(feature_shape), name="features"),
+            pool,
+            layers.Dense(units, activation="relu", name="hidden"),
+            layers.Dropout(dropout, name="dropout"),
+            layers.Dense(1, name="logit"),
+        ],
+        name=f"transfer_head_{pooling}",
     )
 
 

@@ -43,6 +43,20 @@ def test_imdb_convnet_matches_lecture():
     assert m.get_layer("logit").activation.__name__ == "linear"
 
 
+def test_transfer_head_counts_match_lecture():
+    assert models.transfer_head((5, 5, 1024)).count_params() == 6_554_113  # the lecture's printed head
+    assert models.transfer_head((5, 5, 768)).count_params() == 4_915_713  # course's alpha 0.75
+    assert models.transfer_head((5, 5, 768), "global_max").count_params() == 768 * 256 + 256 + 257
+    for bad in [
+        dict(feature_shape=(5, 5)),
+        dict(feature_shape=(5, 5, 768), pooling="max"),
+        dict(feature_shape=(5, 5, 768), units=0),
+        dict(feature_shape=(5, 5, 768), dropout=1.0),
+    ]:
+        with pytest.raises(ValueError):
+            models.transfer_head(**bad)
+
+
 def test_layer_table_is_deterministic():
     a = models.layer_table(models.cifar10_convnet("global_max"))
     b = models.layer_table(models.cifar10_convnet("global_max"))
