@@ -13,6 +13,17 @@ TRANSFER_POOLINGS = ("flatten", "global_max", "global_average")
 CIFAR10_HEADS = ("flatten", "global_max", "global_average")
 
 
+def _spatial_to_vector(kind: str):
+    """The layer that turns (h, w, c) maps into a vector: Flatten or a global pooling."""
+    from keras import layers  # noqa: PLC0415
+
+    if kind == "flatten":
+        return layers.Flatten(name="flatten")
+    if kind == "global_max":
+        return layers.GlobalMaxPooling2D(name="global_max_pool")
+    return layers.GlobalAveragePooling2D(name="global_average_pool")
+
+
 def cifar10_convnet(head: str = "flatten", *, num_classes: int = 10, softmax: bool = True):
     """The lecture's CIFAR-10 ConvNet (``001``, "A Complete ConvNet").
 
@@ -37,11 +48,7 @@ def cifar10_convnet(head: str = "flatten", *, num_classes: int = 10, softmax: bo
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
 
-    pooling = {
-        "flatten": layers.Flatten(name="flatten"),
-        "global_max": layers.GlobalMaxPooling2D(name="global_max_pool"),
-        "global_average": layers.GlobalAveragePooling2D(name="global_average_pool"),
-    }[head]
+    pooling = _spatial_to_vector(head)
     return keras.Sequential(
         [
             keras.Input((32, 32, 3), name="image"),
@@ -128,11 +135,7 @@ def transfer_head(feature_shape, pooling: str = "flatten", *, units: int = 256, 
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
 
-    pool = {
-        "flatten": layers.Flatten(name="flatten"),
-        "global_max": layers.GlobalMaxPooling2D(name="global_max_pool"),
-        "global_average": layers.GlobalAveragePooling2D(name="global_average_pool"),
-    }[pooling]
+    pool = _spatial_to_vector(pooling)
     return keras.Sequential(
         [
             keras.Input(tuple(feature_shape), name="features"),
