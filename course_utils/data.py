@@ -264,6 +264,21 @@ REGISTRY: dict[str, Asset] = {
             keras_cache=True,
         ),
         Asset(
+            "vgg19_notop",
+            "models/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5",
+            "VGG19 ImageNet weights without the top (80 MB), for instructors who swap the "
+            "generative notebooks' backbone; not in the course mirror",
+            "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/"
+            "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5",
+            hashes=("md5:253f8cb515780f3b799900260a226db6",),
+            licence="CC BY 4.0 (Visual Geometry Group, University of Oxford)",
+            citation=(
+                "K. Simonyan and A. Zisserman, Very Deep Convolutional Networks for Large-Scale "
+                "Image Recognition, ICLR 2015"
+            ),
+            keras_cache=True,
+        ),
+        Asset(
             "starry_night",
             "images/starry_night.jpg",
             "Vincent van Gogh, The Starry Night (1889), 576 x 448",
@@ -623,7 +638,9 @@ def mobilenet(*, include_top: bool = True, image_size: int = 224, **kwargs):
 
     Args:
         include_top: keep the 1000-class ImageNet classifier (224 px only).
-        image_size: 224, or 160 without the top.
+        image_size: 224, or 160 without the top, or None without the top for
+            a fully convolutional model that takes images of any size (with
+            the 224-px weights; what Deep Dream and style transfer need).
         **kwargs: passed to ``keras.applications.MobileNet`` (e.g. ``pooling``).
 
     Returns:
@@ -633,19 +650,29 @@ def mobilenet(*, include_top: bool = True, image_size: int = 224, **kwargs):
     """
     if not isinstance(include_top, bool):
         raise TypeError(f"include_top must be True or False, got {include_top!r}")
-    allowed = (224,) if include_top else (160, 224)
+    allowed = (224,) if include_top else (160, 224, None)
     if isinstance(image_size, bool) or image_size not in allowed:
         raise ValueError(
             f"image_size={image_size!r} is not available with include_top={include_top}; "
-            f"the course ships weights for {', '.join(map(str, allowed))} px"
+            f"allowed: {', '.join(map(str, allowed))} (the course ships weights for 160 and 224 px)"
         )
     for key in ("alpha", "weights", "input_shape"):
         if key in kwargs:
             raise ValueError(f"{key} is fixed by the course (alpha 0.75, ImageNet weights)")
-    name = f"mobilenet_7_5_{image_size}_tf" + ("" if include_top else "_no_top")
+    name = f"mobilenet_7_5_{image_size or 224}_tf" + ("" if include_top else "_no_top")
     prepare_keras_cache([name])
     import keras  # noqa: PLC0415
 
+    if image_size is None:
+        import logging  # noqa: PLC0415
+
+        # Keras warns that it picks the 224-px weights for an unknown size: intended here.
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return keras.applications.MobileNet(
+                input_shape=(None, None, 3), alpha=MOBILENET_ALPHA, include_top=False, weights="imagenet", **kwargs
+            )
     return keras.applications.MobileNet(
         input_shape=(image_size, image_size, 3),
         alpha=MOBILENET_ALPHA,

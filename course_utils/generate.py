@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "BACKBONES",
+    "Backbone",
     "OptimizationResult",
+    "backbone",
     "alpha_norm",
     "content_loss",
     "feature_extractor",
@@ -42,6 +45,107 @@ def _tf():
     import tensorflow as tf  # noqa: PLC0415
 
     return tf
+
+
+# Layers the generative notebooks use, per backbone. MobileNet v1 alpha 0.75 is
+# the course's network (the only ImageNet model in the offline mirror); VGG19
+# is what Gatys et al. and Mahendran and Vedaldi used, one line away online.
+BACKBONES = {
+    "mobilenet": {
+        "dream": ("conv_pw_5_relu", "conv_pw_8_relu"),
+        "inversion": ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu"),
+        "style": ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu"),
+        "content": ("conv_pw_9_relu",),
+    },
+    "vgg19": {
+        "dream": ("block4_conv1", "block5_conv1"),
+        "inversion": ("block1_conv2", "block2_conv2", "block3_conv4", "block4_conv4", "block5_conv4"),
+        "style": ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"),
+        "content": ("block4_conv2",),
+    },
+}
+_VGG_MEAN_BGR = (103.939, 116.779, 123.68)
+
+
+@dataclass
+class Backbone:
+    """A pretrained network, fully convolutional, with its pixel conventions.
+
+    Attributes:
+        name: ``"mobilenet"`` or ``"vgg19"``.
+        model: ``keras.Model`` without the classifier, any input size.
+        layers: role -> layer names (``"dream"``, ``"inversion"``,
+            ``"style"``, ``"content"``), from :data:`BACKBONES`.
+        clip: ``(low, high)`` valid range of the model's input, for
+            :func:`optimize_image`'s ``clip``.
+    """
+
+    name: str
+    model: object
+    layers: dict
+    clip: tuple
+
+    def preprocess(self, image):
+        """uint8/float 0..255 ``(H, W, 3)`` or ``(1, H, W, 3)`` RGB -> float32 ``(1, H, W, 3)`` model input."""
+        x = np.asarray(image, dtype=np.float32)
+        if x.ndim == 3:
+            x = x[None]
+        if x.ndim != 4 or x.shape[-1] != 3:
+            raise ValueError(f"image must have shape (H, W, 3) or (1, H, W, 3), got {x.shape}")
+        if self.name == "mobilenet":
+            return x / 127.5 - 1.0
+        return x[..., ::-1] - np.asarray(_VGG_MEAN_BGR, np.float32)
+
+    def deprocess(self, x):
+        """Model input ``(1, H, W, 3)`` or ``(H, W, 3)`` -> uint8 ``(H, W, 3)`` RGB for display."""
+        x = np.asarray(x, dtype=np.float32)
+        if x.ndim == 4:
+            x = x[0]
+        if self.name == "mobilenet":
+            rgb = (x + 1.0) * 127.5
+        else:
+            rgb = (x + np.asarray(_VGG_MEAN_BGR, np.float32))[..., ::-1]
+        return np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+
+
+def backbone(name: str = "mobilenet", weights: str | None = "imagenet") -> Backbone:
+    """The generative notebooks' network: ``"mobilenet"`` (default) or ``"vgg19"``.
+
+    Args:
+        name: a key of :data:`BACKBONES`.
+        weights: ``"imagenet"`` (through the data registry: MobileNet alpha
+            0.75 from the course mirror or its download; VGG19's 80 MB file
+            from Keras' server) or None (random weights: for tests and for
+            seeing what an untrained network gives).
+
+    Returns:
+        A :class:`Backbone`.
+    """
+    if name not in BACKBONES:
+        raise ValueError(f"backbone must be one of {', '.join(repr(n) for n in BACKBONES)}; got {name!r}")
+    if weights not in ("imagenet", None):
+        raise ValueError(f"weights must be 'imagenet' or None, got {weights!r}")
+    import keras  # noqa: PLC0415
+
+    if name == "mobilenet":
+        if weights == "imagenet":
+            from course_utils.data import mobilenet  # noqa: PLC0415
+
+            model = mobilenet(include_top=False, image_size=None)
+        else:
+            model = keras.applications.MobileNet(
+                input_shape=(None, None, 3), alpha=0.75, include_top=False, weights=None
+            )
+        clip = (-1.0, 1.0)
+    else:
+        if weights == "imagenet":
+            from course_utils.data import prepare_keras_cache  # noqa: PLC0415
+
+            prepare_keras_cache(["vgg19_notop"])
+        model = keras.applications.VGG19(include_top=False, weights=weights, input_shape=(None, None, 3))
+        clip = (-max(_VGG_MEAN_BGR), 255.0 - min(_VGG_MEAN_BGR))  # loosest per-channel bounds
+    model.trainable = False
+    return Backbone(name, model, dict(BACKBONES[name]), clip)
 
 
 def feature_extractor(model, layer_names):
@@ -315,6 +419,4 @@ def octave_shapes(shape, octaves: int = 3, scale: float = 1.4):
     if not isinstance(scale, (int, float)) or isinstance(scale, bool) or scale <= 1:
         raise ValueError(f"scale must be a number > 1, got {scale!r}")
     h, w = shape
-    return [
-        (max(1, int(round(h / scale**k))), max(1, int(round(w / scale**k)))) for k in range(octaves - 1, -1, -1)
-    ]
+    return [(max(1, int(round(h / scale**k))), max(1, int(round(w / scale**k)))) for k in range(octaves - 1, -1, -1)]

@@ -145,3 +145,43 @@ def test_octave_shapes():
     for bad in [dict(shape=(0, 3)), dict(shape=(3, 3), octaves=0), dict(shape=(3, 3), scale=1.0)]:
         with pytest.raises(ValueError):
             gen.octave_shapes(**bad)
+
+
+@pytest.mark.parametrize("name", ["mobilenet", "vgg19"])
+def test_backbone_swap_with_random_weights(name):
+    """The generative notebooks can swap MobileNet for VGG19 with one name."""
+    bb = gen.backbone(name, weights=None)
+    img = np.random.default_rng(0).integers(0, 256, size=(48, 64, 3)).astype("uint8")
+    x = bb.preprocess(img)
+    assert x.shape == (1, 48, 64, 3) and bb.clip[0] <= x.min() and x.max() <= bb.clip[1]
+    np.testing.assert_array_equal(bb.deprocess(x), img)
+    ext = gen.feature_extractor(bb.model, list(bb.layers["style"]) + list(bb.layers["content"]))
+    feats = ext(x)
+    assert set(feats) == set(bb.layers["style"]) | set(bb.layers["content"])
+    targets = {k: gen.gram_matrix(v) for k, v in feats.items()}
+
+    def style(img_var):
+        f = ext(img_var)
+        return tf.add_n([gen.style_layer_loss(f[k], targets[k]) for k in bb.layers["style"]])
+
+    res = gen.optimize_image(style, x + 5.0 * (bb.clip[1] - bb.clip[0]) / 255, steps=2, clip=bb.clip)
+    assert len(res.losses) == 2 and np.isfinite(res.losses).all()
+    for role in ("dream", "inversion"):
+        gen.feature_extractor(bb.model, bb.layers[role])  # every listed layer exists
+
+
+def test_mobilenet_backbone_has_imagenet_weights(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    bb = gen.backbone("mobilenet")
+    assert bb.model.input_shape == (None, None, None, 3)
+    assert bb.model(np.zeros((1, 96, 128, 3), "float32")).shape == (1, 3, 4, 768)
+
+
+def test_backbone_bad_arguments():
+    with pytest.raises(ValueError, match="vgg19"):
+        gen.backbone("resnet")
+    with pytest.raises(ValueError):
+        gen.backbone("mobilenet", weights="random")
+    bb = gen.backbone("mobilenet", weights=None)
+    with pytest.raises(ValueError):
+        bb.preprocess(np.zeros((4, 4)))
