@@ -106,3 +106,12 @@ def test_viz_helpers():
     assert sum(ax.get_title() != "" for ax in fig.axes) == 5
     with pytest.raises(ValueError):
         viz.show_images([np.zeros((4, 4))], titles=["a", "b"])
+    fig = viz.show_images([np.zeros((4, 4))], titles=["a"], fontsize=20)
+    assert fig.axes[0].title.get_fontsize() == 20
+    fig = viz.plot_histories({"a": hist}, metrics="loss", title="t", fontsize=16)
+    assert fig.axes[0].xaxis.label.get_fontsize() == 16 and fig._suptitle.get_fontsize() == 18
+    for bad in (0, "14", True, 100):
+        with pytest.raises(ValueError, match="fontsize"):
+            viz.show_images([np.zeros((4, 4))], fontsize=bad)
+        with pytest.raises(ValueError, match="fontsize"):
+            viz.plot_histories({"a": hist}, fontsize=bad)
