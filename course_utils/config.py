@@ -20,22 +20,26 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-__all__ = ["PROFILES", "Profile", "get_profile", "setup"]
+from course_utils._checks import check_bool, check_choice, check_int, check_str
+
+__all__ = ["PLOT_STYLE", "PROFILES", "Profile", "check", "get_profile", "setup"]
 
 PROFILES = ("full", "quick")
 
-# How many examples each data loader keeps: (n_train, n_test); None = all.
-# One table, so that a notebook never hard-codes a slice of its own.
-_SUBSETS = {
-    "full": {},
-    "quick": {
-        "mnist": (6000, 1000),
-        "cifar10": (2000, 500),
-        "imdb": (2000, 1000),
-        "cats_vs_dogs": (200, 100),
-    },
+# The course's plot style, applied by setup(): sizes that read from the back of
+# a lecture room. Notebooks never set rcParams themselves.
+PLOT_STYLE = {
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "figure.titlesize": 16,
+    "lines.linewidth": 2.0,
+    "figure.dpi": 80,
 }
 
 
@@ -44,13 +48,14 @@ class Profile:
     """The run profile a notebook reads its sizes from.
 
     Attributes:
-        name: ``"full"`` or ``"quick"``.
-        subsets: dataset name -> ``(n_train, n_test)`` kept by the loaders in
-            :mod:`course_utils.data`; a dataset absent from it is used whole.
+        name: ``"full"`` or ``"quick"``. The loaders in :mod:`course_utils.data`
+            keep the slices listed in ``data.QUICK_SLICES`` in the quick profile.
     """
 
     name: str
-    subsets: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        check_choice("name", self.name, PROFILES)
 
     @property
     def quick(self) -> bool:
@@ -65,12 +70,6 @@ class Profile:
         """
         return quick if self.quick else full
 
-    def subset(self, dataset: str):
-        """``(n_train, n_test)`` to keep for ``dataset``, or ``None`` for all."""
-        if not isinstance(dataset, str):
-            raise TypeError(f"dataset must be a string, got {dataset!r}")
-        return self.subsets.get(dataset)
-
 
 def get_profile(name: str | None = None) -> Profile:
     """Return the profile named ``name`` or, if None, by ``COURSE_PROFILE``.
@@ -78,19 +77,18 @@ def get_profile(name: str | None = None) -> Profile:
     Raises:
         ValueError: for any name other than ``"full"`` or ``"quick"``.
     """
-    source = "argument"
+    source = "name"
     if name is None:
         name = os.environ.get("COURSE_PROFILE", "full")
         source = "COURSE_PROFILE"
-    if not isinstance(name, str):
-        raise TypeError(f"profile name must be a string, got {name!r}")
+    check_str("profile name", name)
     key = name.strip().lower()
     if key not in PROFILES:
         raise ValueError(
             f"{source}={name!r} is not a known profile; allowed values are "
             f"{' and '.join(repr(p) for p in PROFILES)} (unset means 'full')"
         )
-    return Profile(key, dict(_SUBSETS[key]))
+    return Profile(key)
 
 
 def _device_line(tf) -> str:
@@ -114,6 +112,8 @@ def setup(seed: int = 0, *, verbose: bool = True) -> Profile:
     * turns on deterministic TensorFlow ops, so a rerun gives the same numbers;
     * lets GPU memory grow as needed instead of grabbing the whole card;
     * hides TensorFlow's C++ info/warning logs;
+    * applies the course's plot style (:data:`PLOT_STYLE`: font sizes that
+      read on a projector), so notebooks set no ``rcParams`` of their own;
     * prints one line naming the device and the profile.
 
     Args:
@@ -123,10 +123,8 @@ def setup(seed: int = 0, *, verbose: bool = True) -> Profile:
     Returns:
         The :class:`Profile` chosen by ``COURSE_PROFILE``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int >= 0, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed}")
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    check_bool("verbose", verbose)
     profile = get_profile()  # fail on a bad COURSE_PROFILE before the slow import
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -142,6 +140,9 @@ def setup(seed: int = 0, *, verbose: bool = True) -> Profile:
     random.seed(seed)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.rcParams.update(PLOT_STYLE)
 
     if verbose:
         print(
@@ -149,3 +150,30 @@ def setup(seed: int = 0, *, verbose: bool = True) -> Profile:
             f"{_device_line(tf)} | profile {profile.name!r} | seed {seed}"
         )
     return profile
+
+
+def check(claim: str, condition) -> None:
+    """Assert ``condition`` with ``claim`` as the message, and print the claim.
+
+    The notebooks' way of stating a fact and checking it in one line::
+
+        check("the deep plain network trains worse than the shallow one", deep_loss > shallow_loss)
+
+    prints ``✓ the deep plain network trains worse than the shallow one``, or
+    raises ``AssertionError`` naming the claim, so the printed claim can never
+    drift from what was asserted.
+
+    Args:
+        claim: what is being claimed, in words (a non-empty string).
+        condition: a bool (a NumPy bool, or a one-element array, is accepted).
+    """
+    check_str("claim", claim)
+    if not claim.strip():
+        raise ValueError("claim must say what is claimed, got an empty string")
+    size = getattr(condition, "size", 1)
+    if size != 1:
+        raise ValueError(f"condition must be one True/False value, got an array of {size} values (use .all() or .any())")
+    ok = check_bool("condition", bool(condition) if hasattr(condition, "dtype") else condition)
+    if not ok:
+        raise AssertionError(f"claim does not hold: {claim}")
+    print(f"✓ {claim}")

@@ -16,12 +16,16 @@ Arrays are ``uint8`` with values 0..255, shape ``(height, width, 3)``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PIL import Image
 
-__all__ = ["SAMPLES", "load", "load_file", "resize", "to_float"]
+from course_utils._checks import check_array, check_bool, check_choice, check_pair, check_path, check_str
+
+__all__ = ["MAX_SIDE", "SAMPLES", "load", "load_file", "resize", "to_float"]
+
+# The largest height or width ``resize`` makes (a 8192 x 8192 RGB image is
+# 200 MB): a mistyped size fails at once instead of exhausting memory.
+MAX_SIDE = 8192
 
 SAMPLES = {
     "chelsea": "scikit-image: Chelsea the cat (the lecture's cat), 300 x 451, colour",
@@ -59,34 +63,33 @@ def _raw(name: str) -> np.ndarray:
 
 
 def _check_size(size):
+    """None, an int (the longer side) or a ``(height, width)`` tuple, each side 1..MAX_SIDE."""
     if size is None:
         return None
-    if isinstance(size, bool):
-        raise TypeError("size must be None, an int or a (height, width) pair, got a bool")
-    if isinstance(size, int):
-        if size < 1:
-            raise ValueError(f"size must be >= 1, got {size}")
-        return size
-    if isinstance(size, (tuple, list)) and len(size) == 2:
-        if all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in size):
-            return tuple(size)
-    raise ValueError(f"size must be None, an int >= 1 or a (height, width) pair of ints >= 1, got {size!r}")
+    (h, w), was_pair = check_pair("size", size, maximum=MAX_SIDE)
+    return (h, w) if was_pair else h
+
+
+def _check_image(image) -> np.ndarray:
+    return check_array(
+        "image", image, dtype="uint8", ndim=(2, 3), channels=(3,), what="a uint8 (H, W) or (H, W, 3) image"
+    )
 
 
 def resize(image: np.ndarray, size) -> np.ndarray:
     """Resize a uint8 image with PIL's bicubic filter.
 
     Args:
-        image: ``(H, W)`` or ``(H, W, 3)`` uint8 array.
-        size: ``(height, width)``, or an int: the longer side, aspect kept.
+        image: ``(H, W)`` or ``(H, W, 3)`` uint8 array (``TypeError`` for
+            another dtype, ``ValueError`` for another shape or an empty one).
+        size: ``(height, width)``, or an int: the longer side, aspect kept;
+            sides from 1 to :data:`MAX_SIDE`. ``None`` returns the image as is.
 
     Returns:
         A uint8 array of the new size.
     """
     size = _check_size(size)
-    image = np.asarray(image)
-    if image.dtype != np.uint8 or image.ndim not in (2, 3):
-        raise ValueError(f"image must be a uint8 (H, W) or (H, W, 3) array, got {image.dtype} {image.shape}")
+    image = _check_image(image)
     if size is None:
         return image
     h, w = image.shape[:2]
@@ -109,10 +112,9 @@ def load(name: str, size=None, *, rgb: bool = True) -> np.ndarray:
         uint8 array, ``(H, W, 3)`` (or ``(H, W)`` for a grey image with
         ``rgb=False``), values 0..255.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {name!r}")
-    if name not in SAMPLES:
-        raise ValueError(f"unknown sample image {name!r}; choose one of: {', '.join(SAMPLES)}")
+    check_choice("name", check_str("name", name), tuple(SAMPLES))
+    size = _check_size(size)  # before loading: a bad size must not wait for a download
+    rgb = check_bool("rgb", rgb)
     img = _raw(name)
     if img.ndim == 3 and img.shape[2] == 4:
         img = img[..., :3]
@@ -122,16 +124,20 @@ def load(name: str, size=None, *, rgb: bool = True) -> np.ndarray:
 
 
 def load_file(path, size=None) -> np.ndarray:
-    """Load any image file as a uint8 ``(H, W, 3)`` RGB array (see :func:`load`)."""
-    path = Path(path)
+    """Load any image file as a uint8 ``(H, W, 3)`` RGB array (see :func:`load`).
+
+    Args:
+        path: a string or ``pathlib.Path``; ``FileNotFoundError`` if no file is there.
+        size: as in :func:`load`.
+    """
+    path = check_path("path", path)
+    size = _check_size(size)
     if not path.is_file():
         raise FileNotFoundError(f"no image file at {path}")
     return resize(np.asarray(Image.open(path).convert("RGB")), size)
 
 
 def to_float(image: np.ndarray) -> np.ndarray:
-    """uint8 0..255 -> float32 0..1, same shape."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 image, got {image.dtype}")
+    """uint8 0..255 -> float32 0..1, same shape (any shape; ``TypeError`` for another dtype)."""
+    image = check_array("image", image, dtype="uint8", what="a uint8 image array")
     return image.astype(np.float32) / 255.0

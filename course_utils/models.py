@@ -6,11 +6,39 @@ models read the same on every run, unlike Keras' automatic ``conv2d_7`` names.
 
 from __future__ import annotations
 
-__all__ = ["CIFAR10_HEADS", "TRANSFER_POOLINGS", "cifar10_convnet", "imdb_convnet", "layer_table", "transfer_head"]
+from course_utils import sizing
+from course_utils._checks import (
+    MAX_COUNT,
+    check_attrs,
+    check_bool,
+    check_choice,
+    check_int,
+    check_int_tuple,
+    check_number,
+)
 
-TRANSFER_POOLINGS = ("flatten", "global_max", "global_average")
+__all__ = ["MAX_PARAMS", "POOLING_HEADS", "cifar10_convnet", "imdb_convnet", "layer_table", "transfer_head"]
 
-CIFAR10_HEADS = ("flatten", "global_max", "global_average")
+# How the (h, w, c) maps become a vector, in the CIFAR-10 ConvNet and the
+# transfer-learning head alike.
+POOLING_HEADS = ("flatten", "global_max", "global_average")
+
+# The largest model these builders make (200 million weights, 800 MB of
+# float32): a mistyped size fails here with a clear message instead of inside
+# TensorFlow's memory allocator. The lecture's largest model has 6.6 million.
+MAX_PARAMS = 200_000_000
+
+# Widest layer (classes, hidden units, embedding length): ImageNet-21k has
+# 21,843 classes.
+_MAX_UNITS = 100_000
+
+
+def _check_params(what: str, count: int, detail: str) -> None:
+    if count > MAX_PARAMS:
+        raise ValueError(
+            f"{what} would have {count:,} parameters ({detail}), more than MAX_PARAMS = {MAX_PARAMS:,}; "
+            f"use smaller sizes"
+        )
 
 
 def _spatial_to_vector(kind: str):
@@ -34,17 +62,17 @@ def cifar10_convnet(head: str = "flatten", *, num_classes: int = 10, softmax: bo
         head: ``"flatten"`` (the lecture's first model, 703,594 parameters),
             ``"global_max"`` (``GlobalMaxPooling2D``, 179,306) or
             ``"global_average"`` (``GlobalAveragePooling2D``, also 179,306).
-        num_classes: outputs of the last layer.
-        softmax: end with a softmax (as the lecture) or return logits.
+        num_classes: outputs of the last layer, an int from 1 to 100,000.
+        softmax: ``True`` to end with a softmax (as the lecture), ``False``
+            to return logits.
 
     Returns:
         A ``keras.Sequential`` taking ``(batch, 32, 32, 3)`` float inputs
         (scale pixels to 0..1 first) and giving ``(batch, num_classes)``.
     """
-    if head not in CIFAR10_HEADS:
-        raise ValueError(f"head must be one of {', '.join(repr(h) for h in CIFAR10_HEADS)}; got {head!r}")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+    check_choice("head", head, POOLING_HEADS)
+    num_classes = check_int("num_classes", num_classes, maximum=_MAX_UNITS)
+    softmax = check_bool("softmax", softmax)
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
 
@@ -67,6 +95,11 @@ def cifar10_convnet(head: str = "flatten", *, num_classes: int = 10, softmax: bo
     )
 
 
+# The shortest review the 1D ConvNet takes: Conv1D(7) leaves L - 6, MaxPooling1D(5)
+# (L - 6) // 5, and the second Conv1D(7) needs at least 7 of those: L >= 6 + 5 * 7 = 41.
+_IMDB_MIN_MAXLEN = 41
+
+
 def imdb_convnet(num_words: int = 10000, maxlen: int = 500, embedding_dim: int = 128):
     """The lecture's 1D ConvNet for IMDB (``001``, "One Dimensional ConvNets").
 
@@ -77,15 +110,30 @@ def imdb_convnet(num_words: int = 10000, maxlen: int = 500, embedding_dim: int =
     The last layer has no activation, as printed in the lecture: it outputs a
     logit, so train with ``BinaryCrossentropy(from_logits=True)``.
 
+    Args:
+        num_words: vocabulary size, an int from 1 to 1,000,000.
+        maxlen: tokens per review, an int from 41 (what Conv1D 7,
+            MaxPooling1D 5 and Conv1D 7 need: ``41 -> 35 -> 7 -> 1``) to 1,000,000.
+        embedding_dim: length of a word vector, an int from 1 to 100,000;
+            ``num_words * embedding_dim`` must stay within :data:`MAX_PARAMS`.
+
     Returns:
         A ``keras.Sequential`` taking int token ids ``(batch, maxlen)`` in
         ``0..num_words-1`` and giving logits ``(batch, 1)``.
     """
-    for label, value in (("num_words", num_words), ("maxlen", maxlen), ("embedding_dim", embedding_dim)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be an int >= 1, got {value!r}")
-    if maxlen < 19:
-        raise ValueError(f"maxlen must be at least 19 for two 7-wide convolutions and a pool of 5, got {maxlen}")
+    num_words = check_int("num_words", num_words)
+    try:
+        maxlen = check_int("maxlen", maxlen, minimum=_IMDB_MIN_MAXLEN)
+    except ValueError as err:
+        raise ValueError(
+            f"{err} (Conv1D 7, MaxPooling1D 5 and Conv1D 7 need at least {_IMDB_MIN_MAXLEN} tokens)"
+        ) from None
+    embedding_dim = check_int("embedding_dim", embedding_dim, maximum=_MAX_UNITS)
+    _check_params(
+        "imdb_convnet",
+        sizing.dense_params(num_words, embedding_dim, bias=False),
+        f"an embedding of {num_words:,} words x {embedding_dim:,}",
+    )
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
 
@@ -116,22 +164,30 @@ def transfer_head(feature_shape, pooling: str = "flatten", *, units: int = 256, 
     ``(5, 5, 768)`` + flatten = 4,915,713; ``(5, 5, 768)`` + global max =
     197,121.
 
+    Args:
+        feature_shape: ``(height, width, channels)``, ints from 1 to 1,000,000.
+        pooling: one of :data:`POOLING_HEADS`.
+        units: hidden units, an int from 1 to 100,000 (the whole head must
+            stay within :data:`MAX_PARAMS`).
+        dropout: dropout rate, a number in ``[0, 1)``.
+
     Returns:
         A ``keras.Model`` from ``(batch, *feature_shape)`` floats to logits
         ``(batch, 1)`` (train with ``BinaryCrossentropy(from_logits=True)``).
     """
-    if (
-        not isinstance(feature_shape, (tuple, list))
-        or len(feature_shape) != 3
-        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in feature_shape)
-    ):
-        raise ValueError(f"feature_shape must be (height, width, channels) of ints >= 1, got {feature_shape!r}")
-    if pooling not in TRANSFER_POOLINGS:
-        raise ValueError(f"pooling must be one of {', '.join(repr(p) for p in TRANSFER_POOLINGS)}; got {pooling!r}")
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise ValueError(f"units must be an int >= 1, got {units!r}")
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    feature_shape = check_int_tuple(
+        "feature_shape", feature_shape, 3, maximum=MAX_COUNT, what="(height, width, channels)"
+    )
+    check_choice("pooling", pooling, POOLING_HEADS)
+    units = check_int("units", units, maximum=_MAX_UNITS)
+    dropout = check_number("dropout", dropout, minimum=0, maximum=1, high_open=True)
+    h, w, c = feature_shape
+    inputs = h * w * c if pooling == "flatten" else c
+    _check_params(
+        "transfer_head",
+        sizing.dense_params(inputs, units) + sizing.dense_params(units, 1),
+        f"{inputs:,} features x {units:,} units",
+    )
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
 
@@ -154,8 +210,7 @@ def layer_table(model) -> str:
     Deterministic for the models above (fixed names), so notebooks print it in
     checked cells instead of the full ``model.summary()`` text.
     """
-    if not hasattr(model, "layers") or not hasattr(model, "count_params"):
-        raise TypeError(f"model must be a built keras.Model, got {type(model).__name__}")
+    check_attrs("model", model, ("layers", "count_params"), "a built keras.Model")
     rows = [("layer", "type", "output shape", "params")]
     for layer in model.layers:
         shape = tuple(layer.output.shape) if hasattr(layer, "output") else "?"

@@ -20,30 +20,50 @@ one that uses the chosen rule, sharing the original weights;
 
 from __future__ import annotations
 
+from course_utils import _checks
+
 __all__ = ["RULES", "input_gradient", "relu_with_rule", "with_backward_rule"]
 
 RULES = ("backprop", "deconvnet", "guided")
 
 
 def _check_rule(rule):
-    if rule not in RULES:
-        raise ValueError(f"rule must be one of {', '.join(repr(r) for r in RULES)}; got {rule!r}")
+    _checks.check_choice("rule", rule, RULES)
+
+
+def _check_max_value(max_value):
+    if max_value is None:
+        return None
+    return _checks.check_number("max_value", max_value, minimum=0, low_open=True)
+
+
+def _check_model(model):
+    import keras  # noqa: PLC0415
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {_checks.show(model)}")
+    return model
 
 
 def relu_with_rule(x, rule: str = "backprop", max_value: float | None = None):
     """``min(max(x, 0), max_value)`` forwards, the chosen rule backwards.
 
     Args:
-        x: a float tensor of any shape.
+        x: a float tensor or array of any shape (inside ``tf.function`` and
+            Keras model building a symbolic tensor; Python numbers and lists
+            are refused).
         rule: one of :data:`RULES`.
-        max_value: None for a plain ReLU, 6.0 for ReLU6.
+        max_value: None for a plain ReLU, a number > 0 (6.0 for ReLU6).
 
     Returns:
         A tensor like ``x``.
     """
     import tensorflow as tf  # noqa: PLC0415
 
+
+    _checks.check_tensor("x", x)
     _check_rule(rule)
+    max_value = _check_max_value(max_value)
 
     @tf.custom_gradient
     def _relu(v):
@@ -72,8 +92,9 @@ def _rule_layer_class():
 
         def __init__(self, rule="backprop", max_value=None, **kwargs):
             super().__init__(**kwargs)
+            _check_rule(rule)
             self.rule = rule
-            self.max_value = max_value
+            self.max_value = _check_max_value(max_value)
 
         def call(self, x):
             return relu_with_rule(x, self.rule, self.max_value)
@@ -119,6 +140,7 @@ def with_backward_rule(model, rule: str):
     """
     import keras  # noqa: PLC0415
 
+    _check_model(model)
     _check_rule(rule)
     RuleReLU = _rule_layer_class()
 
@@ -138,7 +160,8 @@ def input_gradient(model, image, target):
 
     Args:
         model: a ``keras.Model`` (e.g. from :func:`with_backward_rule`).
-        image: ``(1, H, W, C)`` float array on the model's input scale.
+        image: ``(1, H, W, C)`` float array or tensor on the model's input
+            scale (one image; for a batch, see notebook 10's FGSM).
         target: function ``outputs -> scalar tensor``, e.g.
             ``lambda y: y[0, 281]`` for one class score, or for a feature
             extractor ``lambda f: tf.reduce_max(f[..., 7])``.
@@ -148,14 +171,20 @@ def input_gradient(model, image, target):
     """
     import tensorflow as tf  # noqa: PLC0415
 
-    if not callable(target):
-        raise TypeError("target must be a function model outputs -> scalar")
+
+    _check_model(model)
+    _checks.check_callable("target", target, "a function model outputs -> scalar")
+    _checks.check_tensor("image", image, what="(1, H, W, C)")
     x = tf.convert_to_tensor(image, dtype=tf.float32)
     if x.shape.rank != 4 or x.shape[0] != 1:
         raise ValueError(f"image must have shape (1, H, W, C), got {tuple(x.shape)}")
+    if not bool(tf.reduce_all(tf.math.is_finite(x))):
+        raise ValueError("image must have finite values; it contains NaN or infinity")
     with tf.GradientTape() as tape:
         tape.watch(x)
         value = target(model(x, training=False))
+    if not tf.is_tensor(value):
+        raise TypeError(f"target must return a scalar tensor computed from the outputs, got {_checks.show(value)}")
     if value.shape.rank != 0:
         raise ValueError(f"target must return a scalar, got shape {tuple(value.shape)}")
     return tape.gradient(value, x).numpy()

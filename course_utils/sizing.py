@@ -20,8 +20,10 @@ argument is a pair, the result is a ``(height, width)`` pair too.
 
 from __future__ import annotations
 
-import numbers
+import math
 from fractions import Fraction
+
+from course_utils._checks import check_bool, check_choice, check_int, check_pair, check_sequence
 
 __all__ = [
     "conv_output_size",
@@ -37,68 +39,131 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------
-# input checking
+# input checking: the formulas are pure arithmetic, so sizes have no upper bound
 # --------------------------------------------------------------------------
 def _check_int(name, value, minimum=1):
-    """Return ``value`` as an ``int`` or raise a clear TypeError/ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an int (or a (height, width) pair of ints), "
-            f"got {value!r} of type {type(value).__name__}"
-        )
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return value
+    """``value`` as an ``int >= minimum`` (TypeError for a non-int, ValueError if smaller)."""
+    return check_int(name, value, minimum=minimum, maximum=None)
 
 
 def _pair(name, value, minimum=1):
-    """Return ``((h, w), was_pair)`` for an int or a (height, width) pair."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(
-                f"{name} must be an int or a (height, width) pair, got {value!r} "
-                f"with {len(value)} entries"
-            )
-        return (
-            (_check_int(f"{name}[0]", value[0], minimum), _check_int(f"{name}[1]", value[1], minimum)),
-            True,
-        )
-    v = _check_int(name, value, minimum)
-    return (v, v), False
+    """``((h, w), was_pair)`` for an int or a (height, width) pair of ints ``>= minimum``."""
+    return check_pair(name, value, minimum=minimum, maximum=None)
 
 
 def _result(values, as_pair):
     return tuple(values) if as_pair else values[0]
 
 
-def _check_strict(strict):
-    if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True or False, got {strict!r}")
+def _padding(padding):
+    """``((ph, pw), was_pair)`` for an int, a pair, ``"valid"`` (0) or ``None`` for ``"same"``."""
+    if isinstance(padding, str):
+        try:
+            mode = check_choice("padding", padding.lower(), ("same", "valid"))
+        except ValueError as err:
+            raise ValueError(f"{err}; or an int >= 0 or a (height, width) pair of them") from None
+        return (None if mode == "same" else (0, 0)), False
+    try:
+        return _pair("padding", padding, minimum=0)
+    except TypeError as err:
+        raise TypeError(f'{err}; or the names "same" or "valid"') from None
+
+
+# --------------------------------------------------------------------------
+# exact numbers in messages
+# --------------------------------------------------------------------------
+def _exact(value: Fraction) -> str:
+    """A fraction written so that a non-integer never looks whole.
+
+    Terminating decimals with at most 6 places are written out (``4.5``,
+    ``54.25``); other values as a mixed fraction (``333333 2/3``), with a
+    3-place decimal for small denominators (``3 1/3 (about 3.333)``).
+    """
+    if value.denominator == 1:
+        return str(value.numerator)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    whole, rest = divmod(value.numerator, value.denominator)
+    places = max(twos, fives)
+    if den == 1 and places <= 6:
+        digits = rest * 10**places // value.denominator
+        return f"{sign}{whole}.{digits:0{places}d}"
+    text = f"{sign}{whole} {rest}/{value.denominator}" if whole else f"{sign}{rest}/{value.denominator}"
+    if value.denominator < 1000 and whole < 10**6:
+        # the fractional part lies in [1/999, 998/999]: 3 places never round it to a whole number
+        text += f" (about {sign}{float(value):.3f})"
+    return text
 
 
 # --------------------------------------------------------------------------
 # output sizes
 # --------------------------------------------------------------------------
+# Above this many trial divisions the stride hint is left out: sizes far beyond
+# any image (the formulas accept them) must not make an error message slow.
+_MAX_DIVISOR_SEARCH = 2_000_000
+
+
+def _nearest_divisor(n, s):
+    """The divisor of ``n >= 1`` nearest to ``s`` (the smaller one on a tie), or None if too costly.
+
+    Either scans outward from ``s`` (at most ``2 s`` steps, since 1 divides
+    everything) or lists all divisors by trial division up to ``sqrt(n)``,
+    whichever is cheaper.
+    """
+    if s >= n:
+        return n
+    root = math.isqrt(n)
+    if min(s, root) > _MAX_DIVISOR_SEARCH:
+        return None
+    if s <= root:
+        below = next(t for t in range(s, 0, -1) if n % t == 0)
+        # only a divisor strictly closer than `below` beats it
+        above = next((t for t in range(s + 1, 2 * s - below) if n % t == 0), None)
+        return below if above is None else above
+    divisors = set()
+    for t in range(1, root + 1):
+        if n % t == 0:
+            divisors.update((t, n // t))
+    return min(divisors, key=lambda t: (abs(t - s), t))
+
+
 def _fitting_suggestions(w, f, s, p, window="kernel"):
-    """Input sizes, strides, paddings and windows near the given ones that fit."""
+    """Input sizes, strides, paddings and windows near the given ones that fit.
+
+    Called only when ``span = w - f + 2p > 0`` is not a multiple of ``s``;
+    modular arithmetic instead of searches, so it is fast for any size.
+    """
     hints = []
-    up = next(v for v in range(w + 1, w + s + 1) if (v - f + 2 * p) % s == 0)
-    hints.append(f"an input of {up} (gives {(up - f + 2 * p) // s + 1})")
     span = w - f + 2 * p
-    strides = [t for t in range(1, max(span, 1) + 1) if span % t == 0]
-    if strides:
-        best = min(strides, key=lambda t: (abs(t - s), t))
+    # the next larger input: v > w with v = f - 2p (mod s)
+    up = w + 1 + (f - 2 * p - w - 1) % s
+    hints.append(f"an input of {up} (gives {(up - f + 2 * p) // s + 1})")
+    best = _nearest_divisor(span, s)
+    if best is not None:
         hints.append(f"stride={best} (gives {span // best + 1})")
-    for extra in range(1, s + 1):
+    # the smallest extra padding e >= 1 with span + 2e = 0 (mod s); none if s is even and span
+    # odd, and none for a pooling layer (it has no padding argument)
+    g = math.gcd(2, s)
+    if window != "pool" and span % g == 0:
+        m = s // g
+        extra = (-(span // g) * pow(2 // g, -1, m)) % m if m > 1 else 0
+        extra = extra or m
         q = p + extra
-        if (w - f + 2 * q) % s == 0:
-            hints.append(f"padding={q} (gives {(w - f + 2 * q) // s + 1})")
-            break
-    kernels = [k for k in range(1, w + 2 * p + 1) if (w - k + 2 * p) % s == 0]
-    if kernels:
-        best = min(kernels, key=lambda k: (abs(k - f), -k))
-        hints.append(f"{window}={best} (gives {(w - best + 2 * p) // s + 1})")
+        hints.append(f"padding={q} (gives {(w - f + 2 * q) // s + 1})")
+    # the window k in 1..w+2p nearest to f (the larger on a tie) with k = w + 2p (mod s)
+    n = w + 2 * p
+    below = f - (f - n) % s
+    candidates = [k for k in (below, below + s) if 1 <= k <= n]
+    k = min(candidates, key=lambda k: (abs(k - f), -k))
+    hints.append(f"{window}={k} (gives {(n - k) // s + 1})")
     return " or ".join(hints)
 
 
@@ -114,7 +179,7 @@ def _one_conv_size(w, f, s, p, strict, what, window="kernel"):
             exact = Fraction(span, s) + 1
             raise ValueError(
                 f"W' = (W - F + 2P)/S + 1 = ({w} - {f} + 2*{p})/{s} + 1 = "
-                f"{float(exact):g} is not an integer, so the {what} does not fit the "
+                f"{_exact(exact)} is not an integer, so the {what} does not fit the "
                 f"input evenly. Try {_fitting_suggestions(w, f, s, p, window)}; or pass "
                 f"strict=False to get the floor ({span // s + 1}), which is what "
                 f"Keras computes (it leaves the last input columns unused)."
@@ -148,21 +213,15 @@ def conv_output_size(size, kernel, stride=1, padding=0, *, strict=True):
         >>> conv_output_size(10, 3, stride=2, strict=False)
         4
     """
-    _check_strict(strict)
+    check_bool("strict", strict)
     (sh, sw), p1 = _pair("size", size)
     (kh, kw), p2 = _pair("kernel", kernel)
     (th, tw), p3 = _pair("stride", stride)
-    as_pair = p1 or p2 or p3
-    if isinstance(padding, str):
-        mode = padding.lower()
-        if mode == "same":
-            return _result([-(-sh // th), -(-sw // tw)], as_pair)
-        if mode != "valid":
-            raise ValueError(f'padding must be an int >= 0, a pair, "same" or "valid"; got {padding!r}')
-        (ph, pw) = (0, 0)
-    else:
-        (ph, pw), p4 = _pair("padding", padding, minimum=0)
-        as_pair = as_pair or p4
+    pad, p4 = _padding(padding)
+    as_pair = p1 or p2 or p3 or p4
+    if pad is None:  # "same"
+        return _result([-(-sh // th), -(-sw // tw)], as_pair)
+    (ph, pw) = pad
     out = [
         _one_conv_size(sh, kh, th, ph, strict, "filter"),
         _one_conv_size(sw, kw, tw, pw, strict, "filter"),
@@ -186,7 +245,7 @@ def pool_output_size(size, pool, stride=None, *, strict=True):
         An int, or a pair if any argument was a pair. The depth is unchanged
         by pooling (``D' = D``).
     """
-    _check_strict(strict)
+    check_bool("strict", strict)
     (sh, sw), p1 = _pair("size", size)
     (fh, fw), p2 = _pair("pool", pool)
     if stride is None:
@@ -218,7 +277,7 @@ def same_padding(kernel):
     for k in (kh, kw):
         if k % 2 == 0:
             raise ValueError(
-                f"P = (F - 1)/2 = ({k} - 1)/2 = {(k - 1) / 2:g} is not an integer: an "
+                f"P = (F - 1)/2 = ({k} - 1)/2 = {_exact(Fraction(k - 1, 2))} is not an integer: an "
                 f"even kernel ({k}) has no symmetric 'same' padding. Use an odd kernel "
                 f"(3, 5, 7, ...); Keras' padding='same' pads {k // 2 - 1} before and "
                 f"{k // 2} after."
@@ -229,11 +288,6 @@ def same_padding(kernel):
 # --------------------------------------------------------------------------
 # parameter and multiplication counts
 # --------------------------------------------------------------------------
-def _check_bias(bias):
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
-
-
 def conv_params(kernel, in_channels, filters, bias=True):
     """Trainable parameters of a convolution layer: ``D' * (F*F*D + 1)``.
 
@@ -249,7 +303,7 @@ def conv_params(kernel, in_channels, filters, bias=True):
     (kh, kw), _ = _pair("kernel", kernel)
     d = _check_int("in_channels", in_channels)
     n = _check_int("filters", filters)
-    _check_bias(bias)
+    check_bool("bias", bias)
     return n * (kh * kw * d + (1 if bias else 0))
 
 
@@ -260,7 +314,7 @@ def dense_params(inputs, units, bias=True):
     """
     i = _check_int("inputs", inputs)
     u = _check_int("units", units)
-    _check_bias(bias)
+    check_bool("bias", bias)
     return i * u + (u if bias else 0)
 
 
@@ -328,14 +382,10 @@ def receptive_field(kernels, strides=None):
         An int (or a pair if any entry is a pair). Three stacked 3x3 convs
         give 7, as in the lecture's "small filters" section.
     """
-    if isinstance(kernels, (str, bytes)) or not hasattr(kernels, "__len__"):
-        raise TypeError(f"kernels must be a list of kernel sizes, got {kernels!r}")
-    if len(kernels) == 0:
-        raise ValueError("kernels must contain at least one layer")
+    kernels = check_sequence("kernels", kernels, what="a list of kernel sizes (ints or pairs)")
     if strides is None:
         strides = [1] * len(kernels)
-    if isinstance(strides, (str, bytes)) or not hasattr(strides, "__len__"):
-        raise TypeError(f"strides must be a list of strides or None, got {strides!r}")
+    strides = check_sequence("strides", strides, min_length=0, what="None or a list of strides (ints or pairs)")
     if len(strides) != len(kernels):
         raise ValueError(
             f"strides must have one entry per kernel: got {len(kernels)} kernels "

@@ -107,3 +107,52 @@ def test_input_gradient_and_errors():
     built_in = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="relu")])
     with pytest.raises(ValueError, match="built-in ReLU"):
         saliency.with_backward_rule(built_in, "guided")
+
+
+@pytest.mark.parametrize(
+    "args, exc",
+    [
+        ((1.0,), TypeError),
+        (([1.0, -1.0],), TypeError),
+        ((None,), TypeError),
+        (("x",), TypeError),
+        ((X, "smooth"), ValueError),
+        ((X, None), TypeError),
+        ((X, "backprop", float("nan")), ValueError),
+        ((X, "backprop", 0.0), ValueError),
+        ((X, "backprop", "6"), TypeError),
+        ((X, "backprop", True), TypeError),
+    ],
+)
+def test_relu_with_rule_bad_arguments(args, exc):
+    with pytest.raises(exc):
+        saliency.relu_with_rule(*args)
+
+
+def test_relu_with_rule_accepts_arrays_variables_and_tracing():
+    expected = np.clip(X, 0, 6)
+    for value in (X, tf.constant(X), tf.Variable(X)):
+        np.testing.assert_array_equal(saliency.relu_with_rule(value, "guided", 6.0).numpy(), expected)
+
+    @tf.function(input_signature=[tf.TensorSpec(None, tf.float32)])
+    def traced(v):
+        return saliency.relu_with_rule(v, "deconvnet", 6)
+
+    np.testing.assert_array_equal(traced(tf.constant(X)).numpy(), expected)
+
+
+def test_model_functions_bad_arguments():
+    model = _tiny_net()
+    conv = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(1, 3)])
+    with pytest.raises(TypeError, match="model"):
+        saliency.with_backward_rule("model", "guided")
+    with pytest.raises(TypeError, match="rule"):
+        saliency.with_backward_rule(model, 1)
+    with pytest.raises(TypeError, match="target"):
+        saliency.input_gradient(model, np.zeros((1, 6)), "y[0]")
+    with pytest.raises(TypeError, match="image"):
+        saliency.input_gradient(model, [[0.0] * 6], lambda y: y[0, 0])
+    with pytest.raises(TypeError, match="scalar tensor"):
+        saliency.input_gradient(conv, np.zeros((1, 4, 4, 1), "float32"), lambda y: 1.0)
+    with pytest.raises(ValueError, match="finite"):
+        saliency.input_gradient(conv, np.full((1, 4, 4, 1), np.nan, "float32"), lambda y: y[0, 0, 0, 0])

@@ -1,11 +1,15 @@
-"""Unit tests of course_utils.sizing: lecture numbers, Keras cross-checks, properties."""
+"""Unit tests of course_utils.sizing: lecture numbers, errors, properties (pure Python; the
+Keras cross-checks are in test_sizing_keras.py)."""
 
+import re
 import subprocess
 import sys
+import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from course_utils import sizing as sz
@@ -80,6 +84,21 @@ def test_even_kernel_same_padding():
         (lambda: sz.conv_output_size("32", 3), TypeError),
         (lambda: sz.conv_output_size(True, 3), TypeError),
         (lambda: sz.conv_output_size(32, 3, padding="full"), ValueError),
+        (lambda: sz.conv_output_size(32, 3, padding=None), TypeError),
+        (lambda: sz.conv_output_size(32, 3, padding=1.5), TypeError),
+        (lambda: sz.conv_output_size(32, 3, padding=(1, -1)), ValueError),
+        (lambda: sz.conv_output_size(32, (3, True)), TypeError),
+        (lambda: sz.conv_output_size(32, [3, 3.0]), TypeError),
+        (lambda: sz.conv_output_size(32, 3, stride=np.zeros(2)), TypeError),
+        (lambda: sz.pool_output_size(32, 2, stride=0), ValueError),
+        (lambda: sz.pool_output_size(32, 2, strict=1), TypeError),
+        (lambda: sz.same_padding(None), TypeError),
+        (lambda: sz.dense_params(3, 3, bias=np.zeros(1)), TypeError),
+        (lambda: sz.conv_multiplications(3, 3, 0, 8), ValueError),
+        (lambda: sz.depthwise_separable_ratio(8, (3, 3)), TypeError),
+        (lambda: sz.receptive_field(3), TypeError),
+        (lambda: sz.receptive_field({3: 1}), TypeError),
+        (lambda: sz.receptive_field([3, 3], "11"), TypeError),
         (lambda: sz.conv_output_size(32, (3, 3, 3)), ValueError),
         (lambda: sz.conv_output_size(2, 5), ValueError),
         (lambda: sz.conv_output_size(32, 3, strict="no"), TypeError),
@@ -98,6 +117,33 @@ def test_bad_inputs(call, exc):
     with pytest.raises(exc) as err:
         call()
     assert str(err.value)  # always a message, never a bare exception
+
+
+@pytest.mark.parametrize(
+    "call, text",
+    [
+        (lambda: sz.conv_output_size(True, 3), "size must be an int or a (height, width) pair of ints >= 1, got True"),
+        (lambda: sz.conv_output_size(32, 0), "kernel must be an int or a (height, width) pair of ints >= 1, got 0"),
+        (lambda: sz.conv_output_size(32, 3, padding=-1), "padding must be an int or a (height, width) pair of ints >= 0"),
+        (lambda: sz.conv_output_size(32, 3, strict="no"), "strict must be True or False, got 'no'"),
+        (lambda: sz.conv_params(3, 3, 8, bias=1), "bias must be True or False, got 1 (int)"),
+        (lambda: sz.receptive_field([]), "kernels must be a list of kernel sizes (ints or pairs) of at least 1"),
+    ],
+)
+def test_bad_input_messages(call, text):
+    """Messages name the argument, what is allowed and the value given."""
+    with pytest.raises((TypeError, ValueError)) as err:
+        call()
+    assert text in str(err.value)
+
+
+def test_large_sizes_are_plain_arithmetic():
+    """No upper bound: the formulas are arithmetic, not allocations."""
+    assert sz.conv_output_size(10**12, 1) == 10**12
+    assert sz.conv_output_size((10**15, 7), (10**15 - 1, 3)) == (2, 5)
+    assert sz.dense_params(10**9, 10**9) == 10**18 + 10**9
+    assert sz.conv_params(3, 10**8, 10**8, bias=False) == 9 * 10**16
+    assert sz.receptive_field([10**9, 3], [10**6, 1]) == 10**9 + 2 * 10**6
 
 
 def test_numpy_ints_accepted():
@@ -153,53 +199,127 @@ def test_receptive_field_stride_one_is_sum(kernels):
     assert sz.receptive_field(kernels) == 1 + sum(k - 1 for k in kernels)
 
 
-# ---------------------------------------------------------------- Keras cross-checks
-keras = pytest.importorskip("keras")
+# ---------------------------------------------------------------- fitting suggestions
+def _reference_suggestions(w, f, s, p, window="kernel"):
+    """The original linear searches (slow for large sizes), kept as an oracle for small ones."""
+    hints = []
+    up = next(v for v in range(w + 1, w + s + 1) if (v - f + 2 * p) % s == 0)
+    hints.append(f"an input of {up} (gives {(up - f + 2 * p) // s + 1})")
+    span = w - f + 2 * p
+    strides = [t for t in range(1, max(span, 1) + 1) if span % t == 0]
+    best = min(strides, key=lambda t: (abs(t - s), t))
+    hints.append(f"stride={best} (gives {span // best + 1})")
+    if window != "pool":  # pooling layers have no padding argument
+        for extra in range(1, s + 1):
+            q = p + extra
+            if (w - f + 2 * q) % s == 0:
+                hints.append(f"padding={q} (gives {(w - f + 2 * q) // s + 1})")
+                break
+    kernels = [k for k in range(1, w + 2 * p + 1) if (w - k + 2 * p) % s == 0]
+    best = min(kernels, key=lambda k: (abs(k - f), -k))
+    hints.append(f"{window}={best} (gives {(w - best + 2 * p) // s + 1})")
+    return " or ".join(hints)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    w=st.integers(4, 40),
-    f=st.integers(1, 5),
-    s=st.integers(1, 4),
-    p=st.integers(0, 2),
-    d=st.integers(1, 4),
-    n=st.integers(1, 6),
-)
-def test_conv_matches_keras(w, f, s, p, d, n):
-    if w + 2 * p < f:
+@given(w=st.integers(1, 400), f=st.integers(1, 40), s=st.integers(2, 60), p=st.integers(0, 9))
+def test_suggestions_match_linear_search(w, f, s, p):
+    span = w - f + 2 * p
+    if span <= 0 or span % s == 0:
         return
-    layers = [keras.Input((w, w, d))]
-    if p:
-        layers.append(keras.layers.ZeroPadding2D(p))
-    conv = keras.layers.Conv2D(n, f, strides=s)
-    model = keras.Sequential([*layers, conv])
-    out = sz.conv_output_size(w, f, s, p, strict=False)
-    assert model.output_shape == (None, out, out, n)
-    assert conv.count_params() == sz.conv_params(f, d, n)
+    with pytest.raises(ValueError) as err:
+        sz.conv_output_size(w, f, s, p)
+    assert f"Try {_reference_suggestions(w, f, s, p)}; or pass" in str(err.value)
 
 
-@pytest.mark.parametrize("w, s", [(32, 1), (31, 2), (10, 3), (7, 2)])
-def test_same_matches_keras(w, s):
-    model = keras.Sequential([keras.Input((w, w, 1)), keras.layers.Conv2D(2, 3, strides=s, padding="same")])
-    o = sz.conv_output_size(w, 3, s, "same")
-    assert model.output_shape == (None, o, o, 2)
+@given(w=st.integers(2, 400), f=st.integers(1, 40), s=st.one_of(st.none(), st.integers(2, 60)))
+def test_pool_suggestions_match_linear_search(w, f, s):
+    stride = f if s is None else s
+    span = w - f
+    if span <= 0 or span % stride == 0:
+        return
+    with pytest.raises(ValueError) as err:
+        sz.pool_output_size(w, f, s)
+    msg = str(err.value)
+    assert f"Try {_reference_suggestions(w, f, stride, 0, 'pool')}; or pass" in msg
+    assert "padding=" not in msg
 
 
-@pytest.mark.parametrize("w, f, s", [(28, 2, None), (30, 2, None), (13, 3, 2), (494, 5, None), (7, 2, None)])
-def test_pool_matches_keras(w, f, s):
-    model = keras.Sequential([keras.Input((w, w, 3)), keras.layers.MaxPooling2D(f, strides=s)])
-    o = sz.pool_output_size(w, f, s, strict=False)
-    assert model.output_shape == (None, o, o, 3)
+@given(w=st.integers(1, 10**4), f=st.integers(1, 50), s=st.integers(2, 200), p=st.integers(0, 20))
+def test_every_suggestion_fits(w, f, s, p):
+    """Each suggested input, stride, padding or kernel gives the whole output it announces."""
+    span = w - f + 2 * p
+    if span <= 0 or span % s == 0:
+        return
+    with pytest.raises(ValueError) as err:
+        sz.conv_output_size(w, f, s, p)
+    hints = str(err.value).split("Try ")[1].split("; or pass")[0]
+    found = dict(re.findall(r"(input of |stride=|padding=|kernel=)(\d+ \(gives \d+\))", hints))
+    assert {"input of ", "stride=", "kernel="} <= set(found)
+    for key, text in found.items():
+        value, gives = (int(x) for x in re.findall(r"\d+", text))
+        args = {"input of ": (value, f, s, p), "stride=": (w, f, value, p),
+                "padding=": (w, f, s, value), "kernel=": (w, value, s, p)}[key]  # fmt: skip
+        assert sz.conv_output_size(*args) == gives
+    if "padding=" in found:
+        assert int(re.findall(r"\d+", found["padding="])[0]) > p
 
 
-def test_dense_and_separable_match_keras():
-    dense = keras.layers.Dense(20)
-    keras.Sequential([keras.Input((3072,)), dense])
-    assert dense.count_params() == sz.dense_params(3072, 20) == 61460
-    sep = keras.layers.SeparableConv2D(64, 3, use_bias=False)
-    std = keras.layers.Conv2D(64, 3, use_bias=False)
-    keras.Sequential([keras.Input((8, 8, 32)), sep])
-    keras.Sequential([keras.Input((8, 8, 32)), std])
-    # parameters follow the same ratio as multiplications (per output position)
-    assert sep.count_params() / std.count_params() == pytest.approx(sz.depthwise_separable_ratio(64, 3))
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sz.pool_output_size(10**9 + 1, 3),
+        lambda: sz.pool_output_size(10**12 + 1, 3),
+        lambda: sz.pool_output_size(10**12, 7),
+        lambda: sz.conv_output_size(10**12, 2, stride=999_983),  # a prime stride near sqrt(10**12)
+        lambda: sz.conv_output_size(10**12 + 1, 1, stride=10**12 - 7),  # stride > sqrt: trial division
+        lambda: sz.conv_output_size(999_999_999_989 + 1, 1, stride=10**6 + 3),  # prime span
+        lambda: sz.conv_output_size((10**12, 10**12 - 1), 4, stride=(3, 7), padding=(10**6, 1)),
+        lambda: sz.conv_output_size(10**40 + 2, 1, stride=10**20 + 7),  # beyond: stride hint left out
+    ],
+)
+def test_suggestions_are_fast_for_huge_sizes(call):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="not an integer"):
+        call()
+    assert time.perf_counter() - start < 0.5
+
+
+# ---------------------------------------------------------------- exact values in messages
+def _parse_printed(text):
+    """Fraction from '4.5', '54.25', '333333 2/3', '2/3' or '3 1/3 (about 3.333)'."""
+    text = text.split(" (about ")[0]
+    if "/" in text:
+        whole, _, frac = text.rpartition(" ")
+        return int(whole or 0) + Fraction(frac)
+    return Fraction(text)
+
+
+def _printed_value(msg):
+    return msg.split(" is not an integer")[0].split(" + 1 = ")[-1]
+
+
+def test_huge_non_integer_is_printed_exactly():
+    with pytest.raises(ValueError) as err:
+        sz.pool_output_size(1_000_001, 3)
+    msg = str(err.value)
+    assert "(1000001 - 3 + 2*0)/3 + 1 = 333333 2/3" in msg
+    assert "333334 is not" not in msg
+    with pytest.raises(ValueError) as err:
+        sz.conv_output_size(10, 3, stride=3)
+    assert "= 3 1/3 (about 3.333) is not an integer" in str(err.value)
+    with pytest.raises(ValueError, match=r"= 4999999\.5 is not an integer"):
+        sz.same_padding(10**7)
+
+
+@given(w=st.integers(1, 10**13), f=st.integers(1, 1000), s=st.integers(2, 10**7), p=st.integers(0, 100))
+def test_printed_value_is_exact_and_never_looks_whole(w, f, s, p):
+    span = w - f + 2 * p
+    if span <= 0 or span % s == 0:
+        return
+    with pytest.raises(ValueError) as err:
+        sz.conv_output_size(w, f, s, p)
+    printed = _printed_value(str(err.value))
+    assert _parse_printed(printed) == Fraction(span, s) + 1
+    assert not re.fullmatch(r"\d+", printed.split(" (about ")[0])
+    if " (about " in printed:  # the rounded decimal is not a whole number either
+        assert not printed.split(" (about ")[1].rstrip(")").endswith(".000")
