@@ -1,6 +1,5 @@
 """Fixtures for the unit tests."""
 
-import hashlib
 import http.server
 import os
 import socket
@@ -78,7 +77,3 @@ def silent_server_url():
         yield f"http://127.0.0.1:{s.getsockname()[1]}/slow.bin"
     finally:
         s.close()
-
-
-def sha256(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,16 +1,26 @@
 """Tests of course_utils.data: mirror, cache, download, errors, loaders."""
 
 import dataclasses
+import hashlib
 import io
 import tarfile
 import time
 import warnings
+from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 
-from course_utils import data
-from tests.conftest import sha256
+from course_utils import data, images
+from course_utils.data import fetching
+
+DIGEST_LENGTHS = {"sha256": 64, "md5": 32}
+
+
+def sha256(path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def _fake(monkeypatch, **fields):
@@ -28,14 +38,20 @@ def test_registry_entries_are_complete():
         assert asset.licence and asset.citation and asset.description, asset.name
         for h in asset.hashes + asset.tree_hashes:
             algo, _, digest = h.partition(":")
-            assert algo in ("sha256", "md5") and int(digest, 16) >= 0, (asset.name, h)
+            assert algo in DIGEST_LENGTHS, (asset.name, h)
+            assert len(digest) == DIGEST_LENGTHS[algo] and set(digest) <= set("0123456789abcdef"), (asset.name, h)
 
 
 def test_data_readme_matches_registry():
-    from pathlib import Path
-
     readme = (Path(__file__).parents[1] / "data" / "README.md").read_text()
     assert data.registry_markdown() in readme, "regenerate: python -m course_utils.data > table"
+
+
+def test_data_package_exports_what_is_used():
+    for name in data.__all__:
+        assert hasattr(data, name), name
+    assert data.fetch is fetching.fetch and data.REGISTRY is data.registry.REGISTRY
+    assert data.MOBILENET_ALPHA == 0.75
 
 
 def test_unknown_asset():
@@ -72,7 +88,7 @@ def test_load_cifar10_counts_and_warns(mirror, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_PROFILE", "full")
     with pytest.warns(UserWarning, match="only 5,085 of the official 50,000"):
         (x, y), (xt, yt) = data.load_cifar10()
-    assert "found 5,085 training and 1,017 test images" in capsys.readouterr().out
+    assert capsys.readouterr().out == "CIFAR-10: 5,085 train / 1,017 test, all of them (full profile) (official pickles)\n"
     assert x.shape == (5085, 32, 32, 3) and x.dtype == np.uint8 and y.shape == (5085, 1)
     assert set(np.unique(y)) <= set(range(10)) and len(data.CIFAR10_CLASSES) == 10
     monkeypatch.setenv("COURSE_PROFILE", "quick")
@@ -80,6 +96,18 @@ def test_load_cifar10_counts_and_warns(mirror, monkeypatch, capsys):
         warnings.simplefilter("error")  # the quick profile does not warn
         (x, y), (xt, yt) = data.load_cifar10(verbose=False)
     assert x.shape == (2000, 32, 32, 3) and xt.shape == (500, 32, 32, 3)
+    assert capsys.readouterr().out == ""
+
+
+def test_quick_slices_are_what_the_loaders_keep(mirror, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.setitem(data.QUICK_SLICES, "mnist", (300, 70))
+    (x, _), (xt, _) = data.load_mnist()
+    assert len(x) == 300 and len(xt) == 70
+    assert capsys.readouterr().out == "MNIST: 300 train / 70 test, quick slice of 60,000 / 10,000\n"
+    paths, labels = data.cats_vs_dogs_files("train")
+    assert len(paths) == data.QUICK_SLICES["cats_vs_dogs"][0] and labels.sum() == len(paths) // 2
 
 
 def test_load_imdb_keras_encoding(mirror, monkeypatch):
@@ -104,9 +132,13 @@ def test_imdb_tokenize():
         data.imdb_tokenize(None)
 
 
-@pytest.mark.parametrize("kw", [{"num_words": 0}, {"maxlen": -3}, {"num_words": 2.5}, {"maxlen": True}])
-def test_load_imdb_bad_arguments(kw):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "kw, exc",
+    [({"num_words": 0}, ValueError), ({"maxlen": -3}, ValueError), ({"num_words": 2.5}, TypeError),
+     ({"maxlen": True}, TypeError), ({"seed": -1}, ValueError), ({"verbose": "yes"}, TypeError)],
+)  # fmt: skip
+def test_load_imdb_bad_arguments(kw, exc):
+    with pytest.raises(exc, match=next(iter(kw))):
         data.load_imdb(**kw)
 
 
@@ -152,11 +184,15 @@ def test_silent_server_times_out(isolated, monkeypatch, silent_server_url):
     assert time.monotonic() - start < 10
 
 
-def test_real_asset_offline_fails_within_seconds(isolated):
+def test_real_asset_unreachable_fails_within_seconds(isolated, monkeypatch, closed_port_url):
+    """The real MNIST entry, its server unreachable: one clear error, fast, online or not."""
+    real = data.REGISTRY["mnist"]
+    monkeypatch.setitem(data.REGISTRY, "mnist", dataclasses.replace(real, url=closed_port_url))
     start = time.monotonic()
-    with pytest.raises(data.DataUnavailableError, match="mnist"):
-        data.fetch("mnist")  # no mirror copy, no cache; the network is absent or slow
+    with pytest.raises(data.DataUnavailableError, match="mnist") as err:
+        data.fetch("mnist")  # no mirror copy, no cache, and the URL refuses connections
     assert time.monotonic() - start < 10
+    assert closed_port_url in str(err.value) and "mnist.npz" in str(err.value)
 
 
 def test_offline_switch(isolated, monkeypatch):
@@ -234,7 +270,7 @@ def test_download_of_folder_archive_is_unpacked(isolated, monkeypatch, http_dir)
 # ---------------------------------------------------------------- Keras cache and weights
 def test_prepare_keras_cache_never_overwrites(mirror, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
-    monkeypatch.setattr(data, "_keras_home", lambda: tmp_path / "keras")
+    monkeypatch.setattr(fetching, "_keras_home", lambda: tmp_path / "keras")
     (path,) = data.prepare_keras_cache(["imagenet_class_index"])
     assert path == tmp_path / "keras" / "models" / "imagenet_class_index.json"
     assert sha256(path) == sha256(mirror / "models" / "imagenet_class_index.json")
@@ -250,10 +286,6 @@ def test_prepare_keras_cache_never_overwrites(mirror, monkeypatch, tmp_path):
 def test_mobilenet_has_the_imagenet_weights(mirror, monkeypatch):
     """MobileNet alpha 0.75 with its top recognises the sample cat and coffee."""
     monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
-    import keras
-
-    from course_utils import images
-
     model = data.mobilenet(include_top=True)
     assert model.count_params() == 2_601_976
     batch = np.stack([images.load(n, (224, 224)) for n in ("chelsea", "coffee")]).astype("float32")
@@ -276,10 +308,20 @@ def test_mobilenet_no_top_160_and_bad_sizes(mirror, monkeypatch):
         data.mobilenet(alpha=1.0)
     with pytest.raises(TypeError):
         data.mobilenet(include_top="yes")
+    with pytest.raises(ValueError, match="weights"):
+        data.mobilenet(weights="random")
+
+
+def test_pretrained_builders_with_random_weights(isolated, monkeypatch):
+    """weights=None builds the same architectures without fetching anything."""
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    assert data.mobilenet(include_top=False, image_size=None, weights=None).count_params() == 1_832_976
+    assert data.vgg19(weights=None).count_params() == 20_024_384
+    assert not any(isolated[1].rglob("*"))  # nothing downloaded or cached
 
 
 def test_mobilenet_missing_weights_is_a_clear_error(isolated, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
-    monkeypatch.setattr(data, "_keras_home", lambda: tmp_path / "keras")
+    monkeypatch.setattr(fetching, "_keras_home", lambda: tmp_path / "keras")
     with pytest.raises(data.DataUnavailableError, match="mobilenet_7_5_224_tf"):
         data.mobilenet()
