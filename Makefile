@@ -8,13 +8,21 @@ LAB_PORT ?= 8888
 # Jupyter refuses to start as root (containers, cloud shells) unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test test-units test-notebooks lint refresh clean-venv help
+# ruff's version, read from requirements.txt so that both places agree.
+RUFF_PIN := $(shell grep -E '^ruff==' requirements.txt)
+
+.PHONY: install lab test test-units test-notebooks lint strip refresh clean-venv help
 
 help:
-	@echo "make lab    - install (first time) and open the course in JupyterLab on localhost"
-	@echo "make test   - install (first time) and run all tests (unit tests + notebooks via nbval)"
-	@echo "make lint   - ruff on course_utils, tests and tools"
+	@echo "make lab            - install (first time) and open the course in JupyterLab on localhost"
+	@echo "make test           - install (first time) and run all tests (unit tests + notebooks via nbval)"
+	@echo "make test-units     - only the unit tests (tests/)"
+	@echo "make test-notebooks - only the notebooks (nbval)"
+	@echo "make lint           - ruff on the package, tests, tools and notebooks (installs only ruff)"
+	@echo "make strip          - remove outputs and counts from unchecked cells of every notebook"
 	@echo "make refresh NB=notebooks/01_convolution_basics.ipynb - re-run a notebook and store its checked outputs"
+	@echo "make install        - create $(VENV) and install requirements.txt and course_utils"
+	@echo "make clean-venv     - delete $(VENV)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +49,15 @@ test-units: install
 test-notebooks: install
 	$(BIN)/python -m pytest notebooks
 
-lint: install
-	$(BIN)/ruff check course_utils tests tools conftest.py
+# Lint needs ruff alone: no TensorFlow install just to read the code.
+$(BIN)/ruff: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(RUFF_PIN)"
+
+lint: $(BIN)/ruff
+	$(BIN)/ruff check --no-cache course_utils tests tools conftest.py notebooks
+
+strip: install
+	$(BIN)/python tools/nbtool.py strip notebooks/*.ipynb
 
 refresh: install
 	$(BIN)/python tools/nbtool.py refresh $(NB)

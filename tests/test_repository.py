@@ -102,3 +102,24 @@ def test_workflow_schema_check_can_fail(tmp_path):
         capture_output=True,
     )
     assert res.returncode != 0
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_package_modules_stay_small():
+    """One job per module: none of course_utils' modules grows past 600 lines."""
+    modules = sorted((ROOT / "course_utils").rglob("*.py"))
+    assert len(modules) >= 10
+    for module in modules:
+        n = len(module.read_text().splitlines())
+        assert n <= MAX_MODULE_LINES, f"{module.relative_to(ROOT)} has {n} lines; split it by concern"
+
+
+def test_notebooks_are_linted():
+    """ruff reads the notebooks (pyproject) and `make lint` passes them to it."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    exclude = next(line for line in pyproject.splitlines() if line.startswith("extend-exclude"))
+    assert '"*.ipynb"' in pyproject and "notebooks" not in exclude
+    lint_rule = (ROOT / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
+    assert "ruff check" in lint_rule and "notebooks" in lint_rule and "install" not in lint_rule.split("\n")[0]

@@ -10,8 +10,10 @@
         cells are numbered 1, 2, ... (nbval needs an execution count on a cell
         with a stored output); all other cells keep none.
     python tools/nbtool.py strip NOTEBOOK.ipynb [...]
-        Remove every output that is not in a checked cell, and all execution
-        counts (what a student's saved run would leave behind).
+        Without executing anything, clean a notebook the way refresh does:
+        outputs and execution counts go from every unchecked cell (what a
+        student's saved run leaves behind), checked cells keep their outputs
+        (minus stderr) and are renumbered 1, 2, ...; metadata is reset.
 
 The repository's notebooks are the source of truth; scripts are a writing aid.
 """
@@ -47,7 +49,8 @@ def _clean(nb, keep_outputs: bool) -> None:
             for o in cell.outputs:
                 if "execution_count" in o:
                     o["execution_count"] = None
-                o.pop("metadata", None) if o.get("output_type") == "stream" else None
+                if o.get("output_type") == "stream":
+                    o.pop("metadata", None)
         else:
             cell.outputs = []
     nb.nbformat, nb.nbformat_minor = 4, 5
@@ -102,6 +105,9 @@ def main(argv) -> int:
         return 2
     cmd, args = argv[0], [Path(a) for a in argv[1:]]
     if cmd == "build":
+        if len(args) != 2:
+            print("usage: python tools/nbtool.py build SCRIPT.py NOTEBOOK.ipynb")
+            return 2
         build(*args)
     else:
         for p in args:
