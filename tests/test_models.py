@@ -1,20 +1,15 @@
-"""Tests of course_utils.models, training and viz."""
+"""Tests of course_utils.models and training (viz: tests/test_viz.py)."""
 
 import subprocess
 import sys
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
 
-from course_utils import models, sizing, training, viz  # noqa: E402
+from course_utils import models, sizing, training  # noqa: E402
 
 
 def test_cifar10_parameter_counts_match_lecture():
@@ -239,39 +234,3 @@ def test_compile_binary_bad_arguments(kwargs, exc):
     with pytest.raises(exc) as err:
         training.compile_binary(model, **kwargs)
     assert next(iter(kwargs), "model") in str(err.value)
-
-
-# ---------------------------------------------------------------- viz
-def test_viz_helpers():
-    hist = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]}
-    figures = []
-    try:
-        fig = viz.plot_histories({"a": hist, "b": hist})
-        figures.append(fig)
-        assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4
-        with pytest.raises(ValueError, match="no metric"):
-            viz.plot_histories({"a": {"loss": [1]}}, metrics=("accuracy",))
-        with pytest.raises(ValueError):
-            viz.plot_histories({})
-        fig = viz.show_images(np.zeros((5, 8, 8, 3), dtype=np.uint8), titles=list("abcde"), ncols=3)
-        figures.append(fig)
-        assert sum(ax.get_title() != "" for ax in fig.axes) == 5
-        with pytest.raises(ValueError):
-            viz.show_images([np.zeros((4, 4))], titles=["a", "b"])
-        fig = viz.show_images([np.zeros((4, 4))], titles=["a"], fontsize=20)
-        figures.append(fig)
-        assert fig.axes[0].title.get_fontsize() == 20
-        fig = viz.plot_histories({"a": hist}, metrics="loss", title="t", fontsize=16)
-        figures.append(fig)
-        assert fig.get_suptitle() == "t"
-        (suptitle,) = [text for text in fig.texts if text.get_text() == "t"]
-        assert fig.axes[0].xaxis.label.get_fontsize() == 16 and suptitle.get_fontsize() == 18
-        for bad, exc in ((0, ValueError), (100, ValueError), ("14", TypeError), (True, TypeError)):
-            with pytest.raises(exc, match="fontsize"):
-                viz.show_images([np.zeros((4, 4))], fontsize=bad)
-            with pytest.raises(exc, match="fontsize"):
-                viz.plot_histories({"a": hist}, fontsize=bad)
-    finally:
-        for fig in figures:
-            plt.close(fig)
-        plt.close("all")  # figures of calls that raised after creating one

@@ -149,3 +149,28 @@ def test_show_images_checks_cmap(cmap, exc):
 def test_show_images_takes_a_named_cmap():
     fig = viz.show_images(np.zeros((1, 8, 8)), cmap="viridis")
     assert fig.axes[0].images[0].get_cmap().name == "viridis"
+
+
+def test_plot_histories_and_show_images():
+    hist = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]}
+    fig = viz.plot_histories({"a": hist, "b": hist})
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4
+    with pytest.raises(ValueError, match="no metric"):
+        viz.plot_histories({"a": {"loss": [1]}}, metrics=("accuracy",))
+    with pytest.raises(ValueError):
+        viz.plot_histories({})
+    fig = viz.show_images(np.zeros((5, 8, 8, 3), dtype=np.uint8), titles=list("abcde"), ncols=3)
+    assert sum(ax.get_title() != "" for ax in fig.axes) == 5
+    with pytest.raises(ValueError):
+        viz.show_images([np.zeros((4, 4))], titles=["a", "b"])
+    fig = viz.show_images([np.zeros((4, 4))], titles=["a"], fontsize=20)
+    assert fig.axes[0].title.get_fontsize() == 20
+    fig = viz.plot_histories({"a": hist}, metrics="loss", title="t", fontsize=16)
+    assert fig.get_suptitle() == "t"
+    (suptitle,) = [text for text in fig.texts if text.get_text() == "t"]
+    assert fig.axes[0].xaxis.label.get_fontsize() == 16 and suptitle.get_fontsize() == 18
+    for bad, exc in ((0, ValueError), (100, ValueError), ("14", TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="fontsize"):
+            viz.show_images([np.zeros((4, 4))], fontsize=bad)
+        with pytest.raises(exc, match="fontsize"):
+            viz.plot_histories({"a": hist}, fontsize=bad)

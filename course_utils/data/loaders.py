@@ -17,23 +17,23 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils._checks import check_bool, check_choice, check_int, check_optional_int, check_pair, check_str, show
+from course_utils._checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_optional_int,
+    check_pair,
+    check_str,
+    is_int,
+    show,
+)
 from course_utils.config import get_profile
 from course_utils.data.fetching import DataUnavailableError, _file_digest, cache_dir, fetch
 
 __all__ = [
-    "CATS_VS_DOGS_CLASSES",
-    "CIFAR10_CLASSES",
-    "QUICK_SLICES",
-    "cats_vs_dogs",
-    "cats_vs_dogs_files",
-    "imdb_decode",
-    "imdb_tokenize",
-    "imdb_word_index",
-    "load_cifar10",
-    "load_imdb",
-    "load_mnist",
-]
+    "CATS_VS_DOGS_CLASSES", "CIFAR10_CLASSES", "QUICK_SLICES", "cats_vs_dogs", "cats_vs_dogs_files",
+    "imdb_decode", "imdb_tokenize", "imdb_word_index", "load_cifar10", "load_imdb", "load_mnist",
+]  # fmt: skip
 
 CATS_VS_DOGS_CLASSES = ("cat", "dog")
 
@@ -322,7 +322,7 @@ def imdb_decode(sequence, word_index: dict | None = None) -> str:
     if isinstance(sequence, (str, bytes, dict)) or not hasattr(sequence, "__iter__"):
         raise TypeError(f"sequence must be a list or 1-D array of ints, got {show(sequence)}")
     codes = list(sequence)
-    if any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in codes):
+    if not all(is_int(i) for i in codes):
         raise TypeError(f"sequence must hold ints (Keras' IMDB codes), got {show(sequence)}")
     if word_index is None:
         word_index = imdb_word_index()

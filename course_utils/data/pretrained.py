@@ -14,7 +14,7 @@ import json
 import logging
 import warnings
 
-from course_utils._checks import check_bool, check_choice, show
+from course_utils._checks import check_bool, check_choice, is_int, show
 from course_utils.data.fetching import prepare_keras_cache
 
 __all__ = ["MOBILENET_ALPHA", "imagenet_class_index", "mobilenet", "vgg19"]
@@ -49,7 +49,7 @@ def mobilenet(*, include_top: bool = True, image_size: int | None = 224, weights
     """
     check_bool("include_top", include_top)
     allowed = (224,) if include_top else (160, 224, None)
-    if image_size is not None and (isinstance(image_size, bool) or not isinstance(image_size, int)):
+    if image_size is not None and not is_int(image_size):
         raise TypeError(f"image_size must be one of {', '.join(map(str, allowed))}, got {show(image_size)}")
     if image_size not in allowed:
         raise ValueError(

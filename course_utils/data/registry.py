@@ -103,6 +103,25 @@ _MOBILENET_NOTE = (
     "mirror's copy (converted from Google's TF.js export)."
 )
 
+
+
+def _mobilenet_asset(size: int, top: bool, sha256: str, remark: str = "") -> Asset:
+    """One of Keras' MobileNet v1 alpha 0.75 weight files (they differ in size, top and hash)."""
+    file = f"mobilenet_7_5_{size}_tf{'' if top else '_no_top'}.h5"
+    what = "with the 1000-class top" if top else "without the top"
+    size_text = f"{size} px" if remark == "" else f"file name for {size} px"
+    return Asset(
+        file[:-3],
+        f"models/{file}",
+        f"MobileNet v1 alpha 0.75, ImageNet weights {what}, {size_text}. {remark}{_MOBILENET_NOTE}",
+        _MOBILENET_URL + file,
+        hashes=(f"sha256:{sha256}",),
+        licence=_MOBILENET_LICENCE,
+        citation=_MOBILENET_CITATION,
+        keras_cache=True,
+    )
+
+
 REGISTRY: dict[str, Asset] = {
     a.name: a
     for a in [
@@ -196,37 +215,14 @@ REGISTRY: dict[str, Asset] = {
             citation="O. Russakovsky et al., ImageNet Large Scale Visual Recognition Challenge, IJCV 2015",
             keras_cache=True,
         ),
-        Asset(
-            "mobilenet_7_5_224_tf",
-            "models/mobilenet_7_5_224_tf.h5",
-            "MobileNet v1 alpha 0.75, ImageNet weights with the 1000-class top, 224 px. " + _MOBILENET_NOTE,
-            _MOBILENET_URL + "mobilenet_7_5_224_tf.h5",
-            hashes=("sha256:5062b1d2a4d0d8279cf82519f839cbed3002969dedcba043a81c6e3455ed4019",),
-            licence=_MOBILENET_LICENCE,
-            citation=_MOBILENET_CITATION,
-            keras_cache=True,
-        ),
-        Asset(
-            "mobilenet_7_5_224_tf_no_top",
-            "models/mobilenet_7_5_224_tf_no_top.h5",
-            "MobileNet v1 alpha 0.75, ImageNet weights without the top, 224 px. " + _MOBILENET_NOTE,
-            _MOBILENET_URL + "mobilenet_7_5_224_tf_no_top.h5",
-            hashes=("sha256:f53ac494f094e96e751a7b95bd9389c70cf4a635b46d68673589f03fedc28e95",),
-            licence=_MOBILENET_LICENCE,
-            citation=_MOBILENET_CITATION,
-            keras_cache=True,
-        ),
-        Asset(
-            "mobilenet_7_5_160_tf_no_top",
-            "models/mobilenet_7_5_160_tf_no_top.h5",
-            "MobileNet v1 alpha 0.75, ImageNet weights without the top, file name for 160 px. "
+        _mobilenet_asset(224, True, "5062b1d2a4d0d8279cf82519f839cbed3002969dedcba043a81c6e3455ed4019"),
+        _mobilenet_asset(224, False, "f53ac494f094e96e751a7b95bd9389c70cf4a635b46d68673589f03fedc28e95"),
+        _mobilenet_asset(
+            160,
+            False,
+            "a3361fb0de397db2622f9aef70a9ffcda7f1e330d3b8bbacbb686ef26bc57a8d",
             "The course mirror holds the 224-trained weights under this name; Google's "
-            "download is a separately trained 160-px checkpoint. " + _MOBILENET_NOTE,
-            _MOBILENET_URL + "mobilenet_7_5_160_tf_no_top.h5",
-            hashes=("sha256:a3361fb0de397db2622f9aef70a9ffcda7f1e330d3b8bbacbb686ef26bc57a8d",),
-            licence=_MOBILENET_LICENCE,
-            citation=_MOBILENET_CITATION,
-            keras_cache=True,
+            "download is a separately trained 160-px checkpoint. ",
         ),
         Asset(
             "vgg19_notop",

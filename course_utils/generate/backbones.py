@@ -100,34 +100,22 @@ class BackboneSpec:
 # MobileNet v1 alpha 0.75 is the course's network (the only ImageNet model in
 # the offline mirror); VGG19 is what Gatys et al. and Mahendran and Vedaldi
 # used, one line away online. A new network is one more entry here.
-BACKBONES = {
+_MOBILENET_DEEP = ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu")
+_VGG_CLIP = (-float(_VGG_MEAN_BGR.max()), 255.0 - float(_VGG_MEAN_BGR.min()))  # loosest per-channel bounds
+BACKBONES = {  # name: BackboneSpec(name, builder, clip, to_input, from_input, layers per role)
     "mobilenet": BackboneSpec(
-        name="mobilenet",
-        builder=_build_mobilenet,
-        clip=(-1.0, 1.0),
-        to_input=_mobilenet_to_input,
-        from_input=_mobilenet_from_input,
-        layers={
-            "dream": ("conv_pw_5_relu", "conv_pw_8_relu"),
-            "inversion": ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu"),
-            "style": ("conv_pw_1_relu", "conv_pw_3_relu", "conv_pw_5_relu", "conv_pw_7_relu", "conv_pw_11_relu"),
-            "content": ("conv_pw_9_relu",),
-        },
+        "mobilenet", _build_mobilenet, (-1.0, 1.0), _mobilenet_to_input, _mobilenet_from_input,
+        {"dream": ("conv_pw_5_relu", "conv_pw_8_relu"), "inversion": _MOBILENET_DEEP, "style": _MOBILENET_DEEP,
+         "content": ("conv_pw_9_relu",)},
     ),
     "vgg19": BackboneSpec(
-        name="vgg19",
-        builder=_build_vgg19,
-        clip=(-float(_VGG_MEAN_BGR.max()), 255.0 - float(_VGG_MEAN_BGR.min())),
-        to_input=_vgg_to_input,
-        from_input=_vgg_from_input,
-        layers={
-            "dream": ("block4_conv1", "block5_conv1"),
-            "inversion": ("block1_conv2", "block2_conv2", "block3_conv4", "block4_conv4", "block5_conv4"),
-            "style": ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"),
-            "content": ("block4_conv2",),
-        },
+        "vgg19", _build_vgg19, _VGG_CLIP, _vgg_to_input, _vgg_from_input,
+        {"dream": ("block4_conv1", "block5_conv1"),
+         "inversion": ("block1_conv2", "block2_conv2", "block3_conv4", "block4_conv4", "block5_conv4"),
+         "style": ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"),
+         "content": ("block4_conv2",)},
     ),
-}
+}  # fmt: skip
 
 
 @dataclass
