@@ -35,7 +35,7 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-MODULES = ("config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate")
+MODULES = ("config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate", "architectures")
 
 # label -> a fresh bad value per call (lists and dicts could be mutated by a call)
 BAD = {
@@ -254,6 +254,23 @@ SPECS = {
         lambda c: {"feature_shape": (1, 1, 2), "pooling": "flatten", "units": 2, "dropout": 0.5},
         valid={"dropout": {"0"}},
     ),
+    # ------------------------------------------------------------ architectures
+    # a valid call builds a whole network (AlexNet: 61 million weights)
+    ("architectures", "alexnet"): Spec(lambda c: {"groups": 2, "input_size": 227, "num_classes": 10}, heavy={"*"}),
+    ("architectures", "googlenet"): Spec(lambda c: {"num_classes": 10, "input_size": 32}, heavy={"*"}),
+    ("architectures", "lenet5"): Spec(
+        lambda c: {"num_classes": 10, "input_size": 32, "pooling": "max"}, heavy={"*"}
+    ),
+    # a valid call traces the model into a graph before timing it
+    ("architectures", "images_per_second"): Spec(
+        lambda c: {"model": c.model, "batch_size": 1, "repeats": 1}, heavy={"*"}
+    ),
+    ("architectures", "matmul_gflops"): Spec(lambda c: {"n": 16, "repeats": 1}),
+    ("architectures", "multiply_adds"): Spec(
+        lambda c: {"model": c.model, "per_layer": False}, valid={"per_layer": {"True"}}
+    ),
+    ("architectures", "neurons"): Spec(lambda c: {"model": c.model}),
+    ("architectures", "weighted_depth"): Spec(lambda c: {"model": c.model}),
     # ------------------------------------------------------------ training
     ("training", "compile_binary"): Spec(
         lambda c: {"model": c.tiny_model(), "learning_rate": 1e-3, "average_weights": False, "ema_momentum": 0.99},
