@@ -61,7 +61,7 @@ def _take(arrays, n):
     return tuple(a[:n] for a in arrays) if n is not None else tuple(arrays)
 
 
-def _report(label: str, dataset: str, kept: tuple, whole: tuple, source: str = "") -> None:
+def _report(label: str, kept: tuple, whole: tuple, source: str = "") -> None:
     """The loaders' one line: what they returned, and from what."""
     if get_profile().quick:
         what = f"quick slice of {whole[0]:,} / {whole[1]:,}"
@@ -89,7 +89,7 @@ def load_mnist(*, verbose: bool = True):
     n_train, n_test = _quick_slice("mnist")
     out = _take(train, n_train), _take(test, n_test)
     if verbose:
-        _report("MNIST", "mnist", (len(out[0][0]), len(out[1][0])), (len(train[0]), len(test[0])))
+        _report("MNIST", (len(out[0][0]), len(out[1][0])), (len(train[0]), len(test[0])))
     return out
 
 
@@ -136,7 +136,7 @@ def load_cifar10(verbose: bool = True):
     k_train, k_test = _quick_slice("cifar10")
     out = _take(train, k_train), _take(test, k_test)
     if verbose:
-        _report("CIFAR-10", "cifar10", (len(out[0][0]), len(out[1][0])), (n_train, n_test), " (official pickles)")
+        _report("CIFAR-10", (len(out[0][0]), len(out[1][0])), (n_train, n_test), " (official pickles)")
     return out
 
 
@@ -305,7 +305,7 @@ def load_imdb(num_words: int | None = None, maxlen: int | None = None, *, seed: 
         arr[:] = seqs
         result.append((arr, np.asarray(labels, dtype=np.int64)))
     if verbose:
-        _report("IMDB", "imdb", (len(result[0][0]), len(result[1][0])), tuple(whole), f" ({source})")
+        _report("IMDB", (len(result[0][0]), len(result[1][0])), tuple(whole), f" ({source})")
     return result[0], result[1]
 
 
@@ -404,8 +404,12 @@ def cats_vs_dogs(
         ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
         out.append(ds.batch(batch_size).prefetch(tf.data.AUTOTUNE))
     if verbose:
-        # the folder holds 2,000 training and 1,000 validation photos
-        _report("Cats vs dogs", "cats_vs_dogs", tuple(counts), (2000, 1000), f" ({image_size[0]}x{image_size[1]} px)")
+        root = fetch("cats_vs_dogs")
+        whole = tuple(
+            sum(p.suffix.lower() in (".jpg", ".jpeg") for cls in ("cats", "dogs") for p in (root / split / cls).iterdir())
+            for split in ("train", "validation")
+        )
+        _report("Cats vs dogs", tuple(counts), whole, f" ({image_size[0]}x{image_size[1]} px)")
     return tuple(out)
 
 

@@ -25,9 +25,6 @@ MAX_STEPS = 100_000
 MAX_JITTER = 10_000
 MAX_OCTAVES = 50
 
-_check_tensor = _checks.check_tensor
-
-
 def _tf():
     import tensorflow as tf  # noqa: PLC0415
 
@@ -79,7 +76,7 @@ def _check_clip(clip):
 
 
 def _start_image(image) -> np.ndarray:
-    _check_tensor("image", image, what="(1, H, W, C) or (H, W, C)")
+    _checks.check_tensor("image", image, what="(1, H, W, C) or (H, W, C)")
     arr = np.asarray(image, dtype=np.float32)
     if arr.ndim == 3:
         arr = arr[None]

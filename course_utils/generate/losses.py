@@ -11,9 +11,6 @@ from course_utils import _checks
 
 __all__ = ["alpha_norm", "content_loss", "gram_matrix", "style_layer_loss", "total_variation"]
 
-_check_tensor = _checks.check_tensor
-
-
 def _tf():
     import tensorflow as tf  # noqa: PLC0415
 
@@ -52,7 +49,7 @@ def gram_matrix(features):
         :func:`style_layer_loss` for the lecture's ``1/(4 N^2 M^2)``).
     """
     tf = _tf()
-    _check_tensor("features", features, rank=4, what="(batch, height, width, channels)")
+    _checks.check_tensor("features", features, rank=4, what="(batch, height, width, channels)")
     f = tf.cast(features, tf.float32)
     return tf.einsum("bhwi,bhwj->bij", f, f)
 
@@ -68,8 +65,8 @@ def style_layer_loss(features, target_gram):
         A scalar float32 (Gatys et al.'s normalisation, as in lecture ``003``).
     """
     tf = _tf()
-    _check_tensor("features", features, rank=4, what="(1, H, W, N)")
-    _check_tensor("target_gram", target_gram, rank=3, what="(1, N, N)")
+    _checks.check_tensor("features", features, rank=4, what="(1, H, W, N)")
+    _checks.check_tensor("target_gram", target_gram, rank=3, what="(1, N, N)")
     n_f, n_a = _static_dim(features, -1), _static_dim(target_gram, -1)
     if n_f is not None and n_a is not None and n_f != n_a:
         raise ValueError(f"target_gram is {n_a} x {n_a} but features have N = {n_f} channels; they must match")
@@ -92,8 +89,8 @@ def content_loss(features, target):
         A scalar float32.
     """
     tf = _tf()
-    _check_tensor("features", features, what="(batch, h, w, c) activations")
-    _check_tensor("target", target, what="activations shaped like features")
+    _checks.check_tensor("features", features, what="(batch, h, w, c) activations")
+    _checks.check_tensor("target", target, what="activations shaped like features")
     shape_f, shape_t = features.shape, target.shape
     rank_f, rank_t = _rank(features), _rank(target)
     if rank_f is not None and rank_t is not None:
@@ -124,7 +121,7 @@ def total_variation(image, beta: float = 2.0):
         image is flat and ``beta < 2``.
     """
     tf = _tf()
-    _check_tensor("image", image, rank=4, what="(batch, H, W, C)")
+    _checks.check_tensor("image", image, rank=4, what="(batch, H, W, C)")
     beta = _checks.check_number("beta", beta, minimum=0, low_open=True, maximum=100)
     x = tf.cast(image, tf.float32)
     dx = x[:, :-1, 1:, :] - x[:, :-1, :-1, :]
@@ -148,7 +145,7 @@ def alpha_norm(image, alpha: float = 6.0):
         A scalar float32.
     """
     tf = _tf()
-    _check_tensor("image", image, what="(batch, H, W, C)")
+    _checks.check_tensor("image", image, what="(batch, H, W, C)")
     if _rank(image) == 0:
         raise ValueError("image must be an array or tensor of rank >= 1, got a scalar (rank 0)")
     alpha = _checks.check_number("alpha", alpha, minimum=0, low_open=True, maximum=100)
