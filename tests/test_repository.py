@@ -123,3 +123,55 @@ def test_notebooks_are_linted():
     assert '"*.ipynb"' in pyproject and "notebooks" not in exclude
     lint_rule = (ROOT / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
     assert "ruff check" in lint_rule and "notebooks" in lint_rule and "install" not in lint_rule.split("\n")[0]
+
+
+# ---- what a reader meets: headings, links, stale "planned" ------------------------------
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_NOT_YET = re.compile(r"\(planned\)|being written|not written yet")
+
+
+def _markdown_cells(path):
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"]
+
+
+def _headings_inside(text):
+    """`##` headings that do not open their markdown cell."""
+    return [line for line in text.splitlines()[1:] if line.startswith("## ")]
+
+
+def _dead_links(text, base):
+    """Relative link targets in `text` that name no file under `base` (web links and anchors skipped)."""
+    targets = (m.group(1).split("#")[0] for m in _LINK.finditer(text))
+    return [t for t in targets if t and not t.startswith(("http://", "https://", "mailto:")) and not (base / t).exists()]
+
+
+def _stale_mentions(text, existing):
+    """Existing notebooks named as planned / being written / not written yet (within 150 characters before)."""
+    found = []
+    for m in _NOT_YET.finditer(text):
+        before = text[max(0, m.start() - 150) : m.start()]
+        last_line = before.rsplit("\n", 1)[-1]
+        found += [name for name in existing if name in last_line or f"{name[:2]} ·" in last_line]
+    return found
+
+
+def test_reader_checks_can_fail(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    assert _headings_inside("intro\n\n## 2. Next") == ["## 2. Next"] and not _headings_inside("## 1. Here\ntext")
+    assert _dead_links("[a](a.ipynb) [b](b.ipynb#x) [w](https://x.org) [s](#top)", tmp_path) == ["b.ipynb"]
+    assert _stale_mentions("Next: 14_gans (planned) and 16 later", ["14_gans"]) == ["14_gans"]
+    assert _stale_mentions("Next: [14 · GANs](14_gans.ipynb).\nLater: 16 (planned)", ["14_gans"]) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_headings_links_and_mentions(path):
+    existing = [nb.stem for nb in NOTEBOOKS]
+    for text in _markdown_cells(path):
+        assert not _headings_inside(text), f"{path.name}: a ## heading inside a cell: {_headings_inside(text)}"
+        assert not _dead_links(text, path.parent), f"{path.name}: dead links {_dead_links(text, path.parent)}"
+        assert not _stale_mentions(text, existing), f"{path.name}: existing notebooks called not written yet"
+
+
+def test_readme_links_resolve():
+    readme = (ROOT / "README.md").read_text()
+    assert not _dead_links(readme, ROOT), _dead_links(readme, ROOT)
