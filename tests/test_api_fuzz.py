@@ -35,7 +35,10 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-MODULES = ("config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate", "architectures")
+MODULES = (
+    "config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate", "architectures",
+    "detection",
+)  # fmt: skip
 
 # label -> a fresh bad value per call (lists and dicts could be mutated by a call)
 BAD = {
@@ -185,6 +188,19 @@ SPECS = {
         loads=True,
     ),
     ("data", "load_mnist"): Spec(lambda c: {"verbose": False}, valid={"verbose": {"True"}}, loads=True),
+    ("data", "mnist_canvases"): Spec(
+        lambda c: {
+            "n": 2,
+            "size": 64,
+            "digits": (1, 2),
+            "scale": (0.8, 1.2),
+            "split": "train",
+            "seed": 0,
+            "verbose": False,
+        },
+        valid={"digits": set(), "scale": {"1.5"}, "seed": {"0", "10**9"}, "verbose": {"True"}},
+        loads=True,
+    ),
     # weights=None builds the whole MobileNet (4 million random weights)
     ("data", "mobilenet"): Spec(
         lambda c: {"include_top": True, "image_size": 224, "weights": "imagenet"},
@@ -353,6 +369,66 @@ SPECS = {
     ("generate", "time_compiled"): Spec(
         lambda c: {"loss_fn": c.loss_fn(), "image": _f32(1, 4, 4, 3), "steps": 3, "optimizer": "sgd"}, heavy={"*"}
     ),
+    # ------------------------------------------------------------ detection
+    ("detection", "Detections"): Spec(
+        lambda c: {"boxes": _f32(0, 4), "scores": _f32(0), "classes": np.zeros(0, np.int64)}
+    ),
+    ("detection", "PrecisionRecall"): Spec(
+        lambda c: {"precision": 1.0, "recall": 1.0, "true_positives": 1, "false_positives": 0, "false_negatives": 0}
+    ),
+    ("detection", "box_area"): Spec(lambda c: {"boxes": _f32(2, 4)}),
+    ("detection", "centers_to_corners"): Spec(lambda c: {"boxes": _f32(2, 4)}),
+    ("detection", "corners_to_centers"): Spec(lambda c: {"boxes": _f32(2, 4)}),
+    ("detection", "iou"): Spec(lambda c: {"boxes_a": _f32(2, 4), "boxes_b": _f32(2, 4)}),
+    ("detection", "match_detections"): Spec(
+        lambda c: {
+            "boxes": _f32(1, 4),
+            "scores": _f32(1),
+            "classes": np.zeros(1, np.int64),
+            "true_boxes": _f32(1, 4),
+            "true_classes": np.zeros(1, np.int64),
+            "iou_threshold": 0.5,
+        },
+        valid={"iou_threshold": {"0"}},
+    ),
+    # a valid call runs tf.image.non_max_suppression
+    ("detection", "non_max_suppression"): Spec(
+        lambda c: {
+            "boxes": _f32(2, 4),
+            "scores": _f32(2),
+            "classes": None,
+            "iou_threshold": 0.5,
+            "min_score": 0.0,
+            "max_boxes": 10,
+        },
+        valid={"classes": {"None"}, "iou_threshold": {"0"}, "min_score": {"-1", "0", "1.5", "10**9"}},
+    ),
+    ("detection", "precision_recall"): Spec(
+        lambda c: {
+            "detections": [(_f32(1, 4), _f32(1), np.zeros(1, np.int64))],
+            "truths": [(_f32(1, 4), np.zeros(1, np.int64))],
+            "iou_threshold": 0.5,
+        },
+        valid={"iou_threshold": {"0"}},
+    ),
+    ("detection", "to_yxyx"): Spec(lambda c: {"boxes": _f32(2, 4)}),
+    ("detection", "yolo_decode"): Spec(
+        lambda c: {"output": _f32(4, 4, 15), "image_size": 64, "boxes_per_cell": 1, "min_score": None},
+        valid={"min_score": {"None", "0"}},
+    ),
+    ("detection", "yolo_encode"): Spec(
+        lambda c: {
+            "boxes": np.array([[0, 0, 4, 4]], np.float32),
+            "classes": np.ones(1, np.int64),
+            "image_size": 64,
+            "grid": 4,
+            "boxes_per_cell": 1,
+            "num_classes": 10,
+            "strict": True,
+        },
+        valid={"strict": {"True"}},
+    ),
+    ("detection", "yolo_output_shape"): Spec(lambda c: {"grid": 7, "boxes_per_cell": 2, "num_classes": 20}),
 }
 
 # Public callables that take no arguments, or whose arguments are anything by

@@ -12,10 +12,14 @@ module per job:
 * :mod:`~course_utils.data.loaders`: :func:`load_mnist`, :func:`load_cifar10`,
   :func:`load_imdb`, :func:`cats_vs_dogs`, with the quick profile's slices in
   :data:`QUICK_SLICES`;
+* :mod:`~course_utils.data.canvases`: :func:`mnist_canvases`, seeded canvases
+  of real MNIST digits with exact boxes and per-pixel labels (detection and
+  segmentation data, notebook 15);
 * :mod:`~course_utils.data.pretrained`: :func:`mobilenet` (v1, alpha
   :data:`MOBILENET_ALPHA`), :func:`vgg19` and :func:`imagenet_class_index`.
 """
 
+from course_utils.data.canvases import mnist_canvases
 from course_utils.data.fetching import DataUnavailableError, fetch, prepare_keras_cache
 from course_utils.data.loaders import (
     CATS_VS_DOGS_CLASSES,
@@ -53,6 +57,7 @@ __all__ = [
     "load_cifar10",
     "load_imdb",
     "load_mnist",
+    "mnist_canvases",
     "mobilenet",
     "prepare_keras_cache",
     "registry_markdown",
