@@ -34,7 +34,10 @@ def _fake(monkeypatch, **fields):
 # ---------------------------------------------------------------- registry
 def test_registry_entries_are_complete():
     for asset in data.REGISTRY.values():
-        assert asset.url and asset.url.startswith("https://"), asset.name
+        # an official https download, or a description saying it is only in the course mirror
+        assert (asset.url or "").startswith("https://") or (
+            asset.url is None and "Only in the course mirror" in asset.description
+        ), asset.name
         assert asset.licence and asset.citation and asset.description, asset.name
         for h in asset.hashes + asset.tree_hashes:
             algo, _, digest = h.partition(":")
@@ -83,20 +86,128 @@ def test_load_mnist_is_the_real_mnist(mirror, monkeypatch):
     assert len(x) == 6000 and len(xt) == 1000
 
 
-def test_load_cifar10_counts_and_warns(mirror, monkeypatch, capsys):
+def test_load_cifar10_prefers_the_complete_copy(mirror, monkeypatch, capsys):
+    # the mirror's pickles are partial (5,085 + 1,017), so the complete JPEG copy serves
     monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    with pytest.warns(UserWarning, match="only 5,085 of the official 50,000"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # complete: no warning
         (x, y), (xt, yt) = data.load_cifar10()
-    assert capsys.readouterr().out == "CIFAR-10: 5,085 train / 1,017 test, all of them (full profile) (official pickles)\n"
-    assert x.shape == (5085, 32, 32, 3) and x.dtype == np.uint8 and y.shape == (5085, 1)
-    assert set(np.unique(y)) <= set(range(10)) and len(data.CIFAR10_CLASSES) == 10
+    assert capsys.readouterr().out == (
+        "CIFAR-10: 50,000 train / 10,000 test, all of them (full profile) "
+        "(complete JPEG copy, pixels within about 6/255 of the official ones)\n"
+    )
+    assert x.shape == (50_000, 32, 32, 3) and x.dtype == np.uint8 and y.shape == (50_000, 1)
+    assert xt.shape == (10_000, 32, 32, 3) and yt.dtype == np.uint8
+    assert np.bincount(y[:, 0]).tolist() == [5000] * 10 and np.bincount(yt[:, 0]).tolist() == [1000] * 10
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    (xq, yq), (xtq, ytq) = data.load_cifar10(verbose=False)
+    assert xq.shape == (2000, 32, 32, 3) and xtq.shape == (500, 32, 32, 3)
+    assert (xq == x[:2000]).all() and (ytq == yt[:500]).all()  # the first images of the same order
+    assert np.bincount(yq[:, 0], minlength=10).min() > 150  # shuffled: every class in the quick slice
+    assert capsys.readouterr().out == ""
+
+
+def test_cifar10_jpeg_copy_matches_the_exact_pickles(mirror, monkeypatch):
+    """Where both copies exist (the first 1,017 images of data_batch_1 and test_batch), each
+    JPEG image found by class and rank is close to its original and nearer to it than to any other."""
+    from course_utils.data import loaders  # noqa: PLC0415
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    train, test, _ = loaders._cifar10_pickles()
+    jpeg = loaders._cifar10_jpeg()
+    n = 1017  # images per batch in the mirror's partial pickles
+    for split, (x_exact, y_exact) in (("train", train), ("test", test)):
+        x_exact, labels = x_exact[:n].reshape(n, -1).astype(np.float32), y_exact[:n, 0]
+        rank = np.zeros(n, dtype=int)  # the image's rank within its class, in the official order
+        seen = np.zeros(10, dtype=int)
+        for i, c in enumerate(labels):
+            rank[i], seen[c] = seen[c], seen[c] + 1
+        x, y, k = jpeg[split]
+        where = {(int(c), int(r)): j for j, (c, r) in enumerate(zip(y[:, 0], k, strict=True))}
+        x_jpeg = x[[where[(int(c), int(r))] for c, r in zip(labels, rank, strict=True)]]
+        x_jpeg = x_jpeg.reshape(n, -1).astype(np.float32)
+        assert 2 < np.abs(x_jpeg - x_exact).mean() < 8, split  # lossy, but by a few of 255
+        distances = (x_jpeg**2).sum(1)[:, None] + (x_exact**2).sum(1)[None] - 2 * x_jpeg @ x_exact.T
+        assert (distances.argmin(axis=1) == np.arange(n)).all(), split  # each matched to its own
+
+
+def test_load_cifar10_falls_back_to_the_partial_pickles(mirror, monkeypatch, tmp_path, capsys):
+    partial = tmp_path / "mirror" / "datasets"
+    partial.mkdir(parents=True)
+    (partial / "cifar-10-batches-py").symlink_to(mirror / "datasets" / "cifar-10-batches-py")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    with pytest.warns(UserWarning, match="only 5,085 of the official 50,000.*cifar-10-jpeg.tar.gz"):
+        (x, y), (xt, yt) = data.load_cifar10()
+    assert capsys.readouterr().out == (
+        "CIFAR-10: 5,085 train / 1,017 test, all of them (full profile) (official pickles, partial copy)\n"
+    )
+    assert x.shape == (5085, 32, 32, 3) and yt.shape == (1017, 1)
     monkeypatch.setenv("COURSE_PROFILE", "quick")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the quick profile does not warn
-        (x, y), (xt, yt) = data.load_cifar10(verbose=False)
+        (x, _), (xt, _) = data.load_cifar10(verbose=False)
     assert x.shape == (2000, 32, 32, 3) and xt.shape == (500, 32, 32, 3)
-    assert capsys.readouterr().out == ""
+
+
+def test_load_cifar10_with_neither_copy_names_both(isolated, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    with pytest.raises(data.DataUnavailableError) as info:
+        data.load_cifar10()
+    msg = str(info.value)
+    assert "cifar-10-python.tar.gz" in msg and "datasets/cifar-10-jpeg.tar.gz" in msg
+    assert str(isolated[0] / "datasets" / "cifar-10-batches-py") in msg
+
+
+def _jpeg_tar(path: Path, per_class: dict, junk: str | None = None) -> Path:
+    """A small CIFAR-10-like JPEG archive: per_class = {split: images per class}; pixel value = rank."""
+    from PIL import Image  # noqa: PLC0415
+
+    with tarfile.open(path, "w:gz") as tar:
+        for split, n in per_class.items():
+            for c, name in enumerate(data.CIFAR10_CLASSES):
+                for k in range(n):
+                    buf = io.BytesIO()
+                    Image.fromarray(np.full((32, 32, 3), 20 * k + c, np.uint8)).save(buf, "JPEG", quality=95)
+                    info = tarfile.TarInfo(f"cifar-10-jpeg/{split}/{junk or name}/{k:04d}.jpg")
+                    info.size = len(buf.getvalue())
+                    tar.addfile(info, io.BytesIO(buf.getvalue()))
+    return path
+
+
+def test_cifar10_jpeg_decoded_once_in_a_fixed_order(isolated, monkeypatch, capsys):
+    from course_utils.data import loaders  # noqa: PLC0415
+
+    mirror, cache = isolated
+    (mirror / "datasets").mkdir()
+    _jpeg_tar(mirror / "datasets" / "cifar-10-jpeg.tar.gz", {"train": 3, "test": 2})
+    monkeypatch.setitem(data.REGISTRY, "cifar10_jpeg", dataclasses.replace(data.REGISTRY["cifar10_jpeg"], hashes=()))
+    monkeypatch.setattr(loaders, "CIFAR10_FULL", (30, 20))
+    monkeypatch.setenv("COURSE_OFFLINE", "1")  # the pickles are nowhere: the JPEG copy serves
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    (x, y), (xt, yt) = data.load_cifar10()
+    assert "30 train / 20 test" in capsys.readouterr().out
+    assert sorted(y[:, 0].tolist()) == sorted(list(range(10)) * 3)
+    assert y[:, 0].tolist() != sorted(y[:, 0].tolist())  # shuffled, not class by class
+    assert np.abs(x.reshape(30, -1).mean(1) - (20 * (x.reshape(30, -1).mean(1) // 20) + y[:, 0])).max() < 3
+    cached = list((cache / "datasets").glob("cifar10_jpeg_*.npz"))
+    assert len(cached) == 1
+    monkeypatch.setattr(loaders, "_decode_cifar10_jpeg", lambda archive: pytest.fail("decoded twice"))
+    (x2, y2), _ = data.load_cifar10(verbose=False)
+    assert (x2 == x).all() and (y2 == y).all()
+
+
+def test_cifar10_jpeg_with_a_stray_folder_is_refused(isolated, monkeypatch):
+    from course_utils.data import loaders  # noqa: PLC0415
+
+    mirror, _ = isolated
+    (mirror / "datasets").mkdir()
+    _jpeg_tar(mirror / "datasets" / "cifar-10-jpeg.tar.gz", {"train": 1}, junk="zebra")
+    monkeypatch.setitem(data.REGISTRY, "cifar10_jpeg", dataclasses.replace(data.REGISTRY["cifar10_jpeg"], hashes=()))
+    with pytest.raises(ValueError, match="unknown class folder 'zebra'"):
+        loaders._cifar10_jpeg()
 
 
 def test_quick_slices_are_what_the_loaders_keep(mirror, monkeypatch, capsys):

