@@ -35,8 +35,20 @@ $(STAMP): $(BIN)/python requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+# JupyterLab's settings for a classroom (no news prompt, no update check), shipped
+# with the environment: JupyterLab reads overrides.json from its settings folder.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): tools/jupyterlab-overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp tools/jupyterlab-overrides.json $@
+
 # JupyterLab on 127.0.0.1 only, with its usual token; opens the course index (README).
-lab: install
+# It first says which profile the notebooks will run (COURSE_PROFILE, default full).
+lab: install $(LAB_OVERRIDES)
+	@$(BIN)/python -c "from course_utils.config import get_profile; p = get_profile(); \
+	print(f'Course profile: {p.name} (' + ('small slices, minutes per notebook' if p.quick else \
+	'the lecture settings: minutes to hours per notebook on a laptop CPU, see the README; COURSE_PROFILE=quick make lab for the short run') + ')')"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) \
 		--ServerApp.root_dir="$(CURDIR)" README.md
 

@@ -175,3 +175,40 @@ def test_headings_links_and_mentions(path):
 def test_readme_links_resolve():
     readme = (ROOT / "README.md").read_text()
     assert not _dead_links(readme, ROOT), _dead_links(readme, ROOT)
+
+
+# ---- the classroom JupyterLab ----------------------------------------------------------
+def _setting_problems(overrides: dict, schemas: Path) -> list[str]:
+    """Keys of a JupyterLab overrides.json that the installed schemas do not know or allow."""
+    problems = []
+    for plugin, settings in overrides.items():
+        package, _, name = plugin.partition(":")
+        schema_file = schemas / package / f"{name}.json"
+        if not schema_file.is_file():
+            problems.append(f"{plugin}: no schema {schema_file}")
+            continue
+        properties = json.loads(schema_file.read_text())["properties"]
+        for key, value in settings.items():
+            spec = properties.get(key)
+            if spec is None:
+                problems.append(f"{plugin}: unknown setting {key!r}")
+            elif "oneOf" in spec and value not in [option.get("const") for option in spec["oneOf"]]:
+                problems.append(f"{plugin}: {key}={value!r} is not one of the allowed values")
+            elif spec.get("type") == "boolean" and not isinstance(value, bool):
+                problems.append(f"{plugin}: {key}={value!r} is not a boolean")
+    return problems
+
+
+def test_jupyterlab_overrides_silence_the_news():
+    overrides = json.loads((ROOT / "tools" / "jupyterlab-overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    if not schemas.is_dir():
+        pytest.skip(f"JupyterLab's schemas are not installed at {schemas}")
+    assert _setting_problems(overrides, schemas) == []
+    bad = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "no", "nonsense": 1}}
+    assert len(_setting_problems(bad, schemas)) == 2  # the check can fail
+    makefile = (ROOT / "Makefile").read_text()
+    lab_rule = makefile.split("\nlab:")[1].split("\n\n")[0]
+    assert "$(LAB_OVERRIDES)" in lab_rule.split("\n")[0] and "get_profile" in lab_rule
+    assert "LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
