@@ -212,3 +212,38 @@ def test_jupyterlab_overrides_silence_the_news():
     lab_rule = makefile.split("\nlab:")[1].split("\n\n")[0]
     assert "$(LAB_OVERRIDES)" in lab_rule.split("\n")[0] and "get_profile" in lab_rule
     assert "LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
+
+
+# ---- every pinned package is used ------------------------------------------------------
+#: requirement -> how the project uses it: text looked for in the code, Makefile and
+#: pyproject (an import or a command), or ("required by", package) for a pin that fixes
+#: the version of another pinned package's dependency
+_USES = {
+    "tensorflow": "import tensorflow", "keras": "import keras", "numpy": "import numpy",
+    "scipy": ("required by", "scikit-image"), "matplotlib": "matplotlib", "scikit-image": "skimage",
+    "scikit-learn": "sklearn", "pillow": "PIL", "h5py": ("required by", "keras"),
+    "tqdm": "tqdm", "jupyterlab": "jupyter lab", "ipykernel": "python3", "nbformat": "nbformat",
+    "nbclient": "nbclient", "pytest": "pytest", "nbval": "nbval", "hypothesis": "hypothesis",
+    "check-jsonschema": "check_jsonschema", "ruff": "ruff",
+}  # fmt: skip
+
+
+def _required_by(package: str) -> set[str]:
+    """The names of ``package``'s installed non-optional requirements."""
+    from importlib.metadata import requires  # noqa: PLC0415
+
+    return {re.split(r"[ <>=!~;\[]", r, maxsplit=1)[0].lower() for r in requires(package) or [] if "extra ==" not in r}
+
+
+def test_every_pinned_package_is_used():
+    pins = [line.split("==")[0] for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert set(pins) == set(_USES), f"add a use (or remove the pin): {set(pins) ^ set(_USES)}"
+    sources = [ROOT / "Makefile", ROOT / "pyproject.toml"]
+    for folder in ("course_utils", "tests", "tools", "notebooks"):
+        sources += sorted((ROOT / folder).rglob("*.py")) + sorted((ROOT / folder).glob("*.ipynb"))
+    text = "\n".join(p.read_text() for p in sources if p.name != "test_repository.py")
+    text += (ROOT / "tests" / "test_repository.py").read_text().split("# ---- every pinned package")[0]
+    unused = [pin for pin, use in _USES.items()
+              if (use not in text if isinstance(use, str) else pin not in _required_by(use[1]))]
+    assert not unused, f"pinned in requirements.txt but used nowhere: {unused}"
