@@ -247,3 +247,34 @@ def test_every_pinned_package_is_used():
     unused = [pin for pin, use in _USES.items()
               if (use not in text if isinstance(use, str) else pin not in _required_by(use[1]))]
     assert not unused, f"pinned in requirements.txt but used nowhere: {unused}"
+
+
+# ---- figures that read on a projector ----------------------------------------------------
+_FIGSIZE = re.compile(r"figsize=\(\s*([^,]+),")
+
+
+def _too_wide(code: str, limit: float = 13.0) -> list[str]:
+    """figsize widths in ``code`` that are literals over ``limit`` or computed without min(13, ...)."""
+    found = []
+    for m in _FIGSIZE.finditer(code):
+        width = m.group(1).strip()
+        try:
+            if float(width) > limit:
+                found.append(width)
+        except ValueError:
+            if not width.startswith(("min(13", "min(viz.MAX_WIDTH", "min(MAX_WIDTH")):
+                found.append(width)
+    return found
+
+
+def test_figure_width_check_can_fail():
+    assert _too_wide("plt.subplots(1, 2, figsize=(27, 4))") == ["27"]
+    assert _too_wide("plt.figure(figsize=(2 * n, 3))") == ["2 * n"]
+    assert _too_wide("figsize=(13, 4.5)) figsize=(min(13, 2.6 * k), 3)") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_figures_at_most_13_inches_wide(path):
+    cells = json.loads(path.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert not _too_wide(code), f"{path.name}: figure widths over 13 in or unclamped: {_too_wide(code)}"
