@@ -250,7 +250,7 @@ def test_every_pinned_package_is_used():
 
 
 # ---- figures that read on a projector ----------------------------------------------------
-_FIGSIZE = re.compile(r"figsize=\(\s*([^,]+),")
+_FIGSIZE = re.compile(r"(?:figsize=\(|set_size_inches\()\s*([^,]+),")
 
 
 def _too_wide(code: str, limit: float = 13.0) -> list[str]:
@@ -270,6 +270,7 @@ def _too_wide(code: str, limit: float = 13.0) -> list[str]:
 def test_figure_width_check_can_fail():
     assert _too_wide("plt.subplots(1, 2, figsize=(27, 4))") == ["27"]
     assert _too_wide("plt.figure(figsize=(2 * n, 3))") == ["2 * n"]
+    assert _too_wide("fig.set_size_inches(16, 6.5)") == ["16"]
     assert _too_wide("figsize=(13, 4.5)) figsize=(min(13, 2.6 * k), 3)") == []
 
 
