@@ -279,3 +279,12 @@ def test_figures_at_most_13_inches_wide(path):
     cells = json.loads(path.read_text())["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert not _too_wide(code), f"{path.name}: figure widths over 13 in or unclamped: {_too_wide(code)}"
+
+
+_TRY_THIS = "**Try this.**"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_at_least_two_try_this_prompts(path):
+    prompts = sum(text.count(_TRY_THIS) for text in _markdown_cells(path))
+    assert prompts >= 2, f"{path.name}: {prompts} '{_TRY_THIS}' prompts, the course asks for at least two"
