@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # ruff's version, read from requirements.txt so that both places agree.
 RUFF_PIN := $(shell grep -E '^ruff==' requirements.txt)
 
-.PHONY: install lab test test-units test-notebooks lint strip refresh clean-venv help
+.PHONY: install lab test test-units test-notebooks lint strip refresh bench clean-venv help
 
 help:
 	@echo "make lab            - install (first time) and open the course in JupyterLab on localhost"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint           - ruff on the package, tests, tools and notebooks (installs only ruff)"
 	@echo "make strip          - remove outputs and counts from unchecked cells of every notebook"
 	@echo "make refresh NB=notebooks/01_convolution_basics.ipynb - re-run a notebook and store its checked outputs"
+	@echo "make bench          - measure this machine: matmul peak, MobileNet, training, generative step (bench.json)"
 	@echo "make install        - create $(VENV) and install requirements.txt and course_utils"
 	@echo "make clean-venv     - delete $(VENV)"
 
@@ -73,6 +74,9 @@ strip: install
 
 refresh: install
 	$(BIN)/python tools/nbtool.py refresh $(NB)
+
+bench: install
+	$(BIN)/python tools/bench.py --json bench.json
 
 clean-venv:
 	rm -rf $(VENV)
