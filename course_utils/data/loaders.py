@@ -8,6 +8,7 @@ below), printing one line that says what it returned.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 import re
@@ -122,6 +123,15 @@ def _cifar10_pickles():
     return arrays(np.concatenate(xs), ys), arrays(d[b"data"], d[b"labels"]), folder
 
 
+def _tar_files(archive: Path, pattern: re.Pattern):
+    """``(name, match, bytes)`` for every file in the tar ``archive`` whose name matches ``pattern``."""
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            m = pattern.search(member.name)
+            if m and member.isfile():
+                yield member.name, m, tar.extractfile(member).read()
+
+
 def _decode_cifar10_jpeg(archive: Path) -> dict:
     """Decode every image of the JPEG copy (about 17 s on 2 CPU cores).
 
@@ -133,19 +143,15 @@ def _decode_cifar10_jpeg(archive: Path) -> dict:
     from PIL import Image  # noqa: PLC0415
 
     found = {"train": [], "test": []}
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            m = _CIFAR10_JPEG_NAME.search(member.name)
-            if not m or not member.isfile():
-                continue
-            split, name, k = m.group(1), m.group(2), int(m.group(3))
-            if name not in CIFAR10_CLASSES:
-                raise ValueError(f"{archive}: {member.name} is in an unknown class folder {name!r}")
-            with Image.open(tar.extractfile(member)) as im:
-                pixels = np.asarray(im.convert("RGB"), dtype=np.uint8)
-            if pixels.shape != (32, 32, 3):
-                raise ValueError(f"{archive}: {member.name} is {pixels.shape}, not 32x32 RGB")
-            found[split].append((CIFAR10_CLASSES.index(name), k, pixels))
+    for name, m, data in _tar_files(archive, _CIFAR10_JPEG_NAME):
+        split, label, k = m.group(1), m.group(2), int(m.group(3))
+        if label not in CIFAR10_CLASSES:
+            raise ValueError(f"{archive}: {name} is in an unknown class folder {label!r}")
+        with Image.open(io.BytesIO(data)) as im:
+            pixels = np.asarray(im.convert("RGB"), dtype=np.uint8)
+        if pixels.shape != (32, 32, 3):
+            raise ValueError(f"{archive}: {name} is {pixels.shape}, not 32x32 RGB")
+        found[split].append((CIFAR10_CLASSES.index(label), k, pixels))
     out = {}
     for split, want in zip(("train", "test"), CIFAR10_FULL, strict=True):
         items = sorted(found[split], key=lambda t: t[:2])  # class by class, official order
@@ -285,15 +291,11 @@ def _imdb_from_texts() -> Path:
     with open(index_path, encoding="utf-8") as f:
         index = json.load(f)
     reviews = {"train": [], "test": []}
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            m = _IMDB_NAME.search(member.name)
-            if not m or not member.isfile():
-                continue
-            split, label, rid = m.group(1), m.group(2), int(m.group(3))
-            text = tar.extractfile(member).read().decode("utf-8")
-            ids = [index.get(w, -1) for w in imdb_tokenize(text)]  # -1: not in the index
-            reviews[split].append((label == "pos", rid, ids))
+    for _, m, data in _tar_files(archive, _IMDB_NAME):
+        split, label, rid = m.group(1), m.group(2), int(m.group(3))
+        text = data.decode("utf-8")
+        ids = [index.get(w, -1) for w in imdb_tokenize(text)]  # -1: not in the index
+        reviews[split].append((label == "pos", rid, ids))
     arrays = {}
     for split, items in reviews.items():
         if len(items) != 25_000:
