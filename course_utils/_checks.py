@@ -219,6 +219,33 @@ def check_pair(
     raise TypeError(f"{name} must be {allowed}, got {show(value)}")
 
 
+def check_range(name, value, *, kind, minimum, maximum):
+    """``(low, high)`` from a single value (both ends) or a pair: ints (``kind="int"``) or numbers within the bounds, low <= high."""
+    test = is_int if kind == "int" else is_number
+    what = "an int" if kind == "int" else "a number"
+    allowed = f"{what} or a (low, high) pair from {minimum:g} to {maximum:g} with low <= high"
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be {allowed}, got {show(value)} with {len(value)} entries")
+        if not all(test(v) for v in value):
+            raise TypeError(f"{name} must be {allowed}, got {show(value)}")
+        pair = tuple(value)
+    elif test(value):
+        pair = (value, value)
+    else:
+        raise TypeError(f"{name} must be {allowed}, got {show(value)}")
+    try:
+        if kind == "int":
+            low, high = (check_int(name, v, minimum=minimum, maximum=maximum) for v in pair)
+        else:
+            low, high = (check_number(name, v, minimum=minimum, maximum=maximum) for v in pair)
+    except ValueError:
+        raise ValueError(f"{name} must be {allowed}, got {show(value)}") from None
+    if low > high:
+        raise ValueError(f"{name} must be {allowed}, got {show(value)} (low > high)")
+    return low, high
+
+
 def check_int_tuple(name: str, value, length: int, *, minimum: int = 1, maximum: int | None = MAX_COUNT, what=""):
     """``value`` as a tuple of ``length`` ints within the bounds."""
     allowed = f"a {what + ' ' if what else ''}tuple of {length} ints {_range_text(minimum, maximum)}".rstrip()

@@ -147,3 +147,17 @@ def test_crowded_canvas_fails_clearly(mnist, monkeypatch):
     monkeypatch.setattr(canvases_module, "_place", lambda rng, inks, size: None)
     with pytest.raises(ValueError, match="could not place 2 digits at scale up to 1.2 without overlap"):
         data.mnist_canvases(5, size=40, digits=2, scale=1.2, seed=0, verbose=False)
+
+
+def test_digits_are_read_once_per_profile(mnist, monkeypatch):
+    canvases_module._DIGITS.clear()
+    calls = []
+    real = canvases_module.load_mnist
+    monkeypatch.setattr(canvases_module, "load_mnist", lambda **kw: calls.append(kw) or real(**kw))
+    first = data.mnist_canvases(3, seed=1, verbose=False)
+    again = data.mnist_canvases(3, seed=1, verbose=False)
+    data.mnist_canvases(3, split="test", seed=1, verbose=False)  # the same read serves the test split
+    assert len(calls) == 1
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    images, _ = canvases_module._digits("train")
+    assert not images.flags.writeable  # shared between calls, so read-only

@@ -60,12 +60,12 @@ def select_notebooks(names) -> list[Path]:
 
 def gpu_visible(python: str) -> list[str]:
     """The GPUs TensorFlow sees when run by ``python`` (an empty list on a CPU-only build)."""
-    code = "import tensorflow as tf; print([d.name for d in tf.config.list_physical_devices('GPU')])"
+    code = "import json, tensorflow as tf; print(json.dumps([d.name for d in tf.config.list_physical_devices('GPU')]))"
     out = subprocess.run([python, "-c", code], capture_output=True, text=True,
                          env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3"})
     if out.returncode != 0:
         raise RuntimeError(f"could not import TensorFlow with {python}:\n{out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"'))
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def install_gpu_build(python: str) -> None:

@@ -33,8 +33,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_utils._checks import check_bool, check_choice, check_int, check_number, is_int, is_number, show
+from course_utils._checks import check_bool, check_choice, check_int, check_range
 from course_utils.config import get_profile
+from course_utils.data.fetching import fetch
 from course_utils.data.loaders import load_mnist
 
 __all__ = ["MAX_CANVASES", "STROKE_LEVEL", "Canvases", "mnist_canvases"]
@@ -80,31 +81,20 @@ class Canvases(NamedTuple):
     sources: np.ndarray
 
 
-def _check_range(name, value, *, kind, minimum, maximum):
-    """(low, high) from a single value or a pair; ints or numbers within the bounds, low <= high."""
-    test = is_int if kind == "int" else is_number
-    what = "an int" if kind == "int" else "a number"
-    allowed = f"{what} or a (low, high) pair from {minimum:g} to {maximum:g} with low <= high"
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be {allowed}, got {show(value)} with {len(value)} entries")
-        if not all(test(v) for v in value):
-            raise TypeError(f"{name} must be {allowed}, got {show(value)}")
-        pair = tuple(value)
-    elif test(value):
-        pair = (value, value)
-    else:
-        raise TypeError(f"{name} must be {allowed}, got {show(value)}")
-    try:
-        if kind == "int":
-            low, high = (check_int(name, v, minimum=minimum, maximum=maximum) for v in pair)
-        else:
-            low, high = (check_number(name, v, minimum=minimum, maximum=maximum) for v in pair)
-    except ValueError:
-        raise ValueError(f"{name} must be {allowed}, got {show(value)}") from None
-    if low > high:
-        raise ValueError(f"{name} must be {allowed}, got {show(value)} (low > high)")
-    return low, high
+_DIGITS: dict = {}  # (profile, split, MNIST file, its mtime) -> read-only (images, labels)
+
+
+def _digits(split: str):
+    """The MNIST ``split`` that ``load_mnist`` returns, read once per process and profile."""
+    path = fetch("mnist")
+    key = (get_profile().name, split, str(path), path.stat().st_mtime_ns)
+    if key not in _DIGITS:
+        train, test = load_mnist(verbose=False)
+        for part_split, arrays in (("train", train), ("test", test)):
+            for a in arrays:
+                a.setflags(write=False)  # shared between calls: nobody may change it
+            _DIGITS[key[:1] + (part_split,) + key[2:]] = arrays
+    return _DIGITS[key]
 
 
 def _scaled_ink(digit: np.ndarray, side: int) -> np.ndarray:
@@ -182,8 +172,8 @@ def mnist_canvases(
     """
     n = check_int("n", n, maximum=MAX_CANVASES)
     size = check_int("size", size, minimum=8, maximum=_MAX_SIZE)
-    low_digits, high_digits = _check_range("digits", digits, kind="int", minimum=1, maximum=_MAX_DIGITS)
-    low_scale, high_scale = _check_range("scale", scale, kind="number", minimum=0.25, maximum=8)
+    low_digits, high_digits = check_range("digits", digits, kind="int", minimum=1, maximum=_MAX_DIGITS)
+    low_scale, high_scale = check_range("scale", scale, kind="number", minimum=0.25, maximum=8)
     check_choice("split", split, ("train", "test"))
     seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     verbose = check_bool("verbose", verbose)
@@ -200,8 +190,7 @@ def mnist_canvases(
             f"{size} x {size} canvas without overlap; use fewer digits, a smaller scale or a larger size"
         )
 
-    (x_train, y_train), (x_test, y_test) = load_mnist(verbose=False)
-    pool_x, pool_y = (x_train, y_train) if split == "train" else (x_test, y_test)
+    pool_x, pool_y = _digits(split)
 
     rng = np.random.default_rng(seed)
     images = np.zeros((n, size, size), np.uint8)
