@@ -223,7 +223,7 @@ _USES = {
     "scipy": ("required by", "scikit-image"), "matplotlib": "matplotlib", "scikit-image": "skimage",
     "scikit-learn": "sklearn", "pillow": "PIL", "h5py": ("required by", "keras"),
     "tqdm": "tqdm", "jupyterlab": "jupyter lab", "ipykernel": "python3", "nbformat": "nbformat",
-    "nbclient": "nbclient", "pytest": "pytest", "nbval": "nbval", "hypothesis": "hypothesis",
+    "nbclient": "nbclient", "pytest": "pytest", "nbval": "nbval", "pytest-xdist": "--dist loadfile", "hypothesis": "hypothesis",
     "check-jsonschema": "check_jsonschema", "ruff": "ruff",
 }  # fmt: skip
 

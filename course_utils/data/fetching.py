@@ -198,11 +198,11 @@ def _resolve_host(url: str, timeout: float) -> None:
 
 
 def _download(url: str, dest: Path, hashes) -> None:
-    """Download ``url`` to ``dest`` (via ``dest.part``), verifying ``hashes``."""
+    """Download ``url`` to ``dest`` (via ``dest.<pid>.part``), verifying ``hashes``."""
     timeout = _timeout()
     _resolve_host(url, timeout)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
+    part = dest.with_name(f"{dest.name}.{os.getpid()}.part")  # per process: parallel runs never share it
     req = urllib.request.Request(url, headers={"User-Agent": "convnets-course/0.1"})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         total = int(resp.headers.get("Content-Length") or 0) or None
@@ -348,7 +348,7 @@ def _seed_keras_file(asset: Asset, source: Path) -> Path:
             )
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
     shutil.copyfile(source, tmp)
     tmp.replace(target)
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 import tarfile
@@ -181,7 +182,7 @@ def _cifar10_jpeg() -> dict:
             pass  # a broken cache file (e.g. an interrupted write): decode again below
     decoded = _decode_cifar10_jpeg(archive)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial.npz")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.partial.npz")  # per process
     np.savez(tmp, **{f"{a}_{s}": v for s, arrays in decoded.items() for a, v in zip("xyk", arrays, strict=True)})
     tmp.replace(path)
     return decoded
@@ -310,7 +311,7 @@ def _imdb_from_texts() -> Path:
         arrays[f"{split}_offsets"] = np.concatenate([[0], np.cumsum(lengths)])
         arrays[f"{split}_labels"] = np.array([t[0] for t in items], dtype=np.int64)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part.npz")
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.part.npz")  # per process
     np.savez_compressed(tmp, **arrays)
     tmp.replace(out)
     return out
