@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 MODULES = (
     "config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate", "architectures",
-    "detection",
+    "detection", "exercises",
 )  # fmt: skip
 
 # label -> a fresh bad value per call (lists and dicts could be mutated by a call)
@@ -429,6 +429,17 @@ SPECS = {
         valid={"strict": {"True"}},
     ),
     ("detection", "yolo_output_shape"): Spec(lambda c: {"grid": 7, "boxes_per_cell": 2, "num_classes": 20}),
+    # ------------------------------------------------------------ exercises
+    # got is the student's answer: anything wrong there is a wrong answer (AssertionError),
+    # never a TypeError; so is a valid model answer that differs from got=1
+    ("exercises", "check_answer"): Spec(
+        lambda c: {"exercise": "1.1", "got": 1, "expected": 1, "rtol": 1e-6, "atol": 0.0},
+        valid={"rtol": {"0", "1.5", "10**9"}, "atol": {"0", "1.5", "10**9"}},
+        other_errors={
+            **{("got", label): AssertionError for label in BAD},
+            **{("expected", label): AssertionError for label in ("-1", "0", "1.5", "[]", "zeros(3)", "10**9")},
+        },
+    ),
 }
 
 # Public callables that take no arguments, or whose arguments are anything by

@@ -46,6 +46,7 @@ def _dirty_notebook():
     ]
     plain = nbformat.v4.new_code_cell("x = 2\nx", execution_count=8)
     plain.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=8)]
+    plain.metadata = {"tags": ["solution"], "scrolled": True, "execution": {"iopub.status.busy": "2024-01-01"}}
     checked2 = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(3)", execution_count=9)
     checked2.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     nb.cells = [md, checked, plain, checked2]
@@ -75,6 +76,8 @@ def test_strip_keeps_only_checked_outputs_numbered(tmp_path):
     md, checked, plain, checked2 = nb["cells"]
     assert nb["metadata"] == {"kernelspec": nbtool.KERNELSPEC, "language_info": {"name": "python"}}
     assert md["metadata"] == {}
+    assert plain["metadata"] == {"tags": ["solution"]}  # tags kept (tools/exercises.py), all else dropped
+    assert checked["metadata"] == {}  # no empty "tags" key added either
     assert checked["execution_count"] == 1 and checked2["execution_count"] == 2
     assert [o["name"] for o in checked["outputs"]] == ["stdout"]  # stderr dropped
     assert plain["execution_count"] is None and plain["outputs"] == []

@@ -13,7 +13,8 @@
         Without executing anything, clean a notebook the way refresh does:
         outputs and execution counts go from every unchecked cell (what a
         student's saved run leaves behind), checked cells keep their outputs
-        (minus stderr) and are renumbered 1, 2, ...; metadata is reset.
+        (minus stderr) and are renumbered 1, 2, ...; metadata is reset, except
+        each cell's "tags" (the exercise tags of tools/exercises.py).
 
 The repository's notebooks are the source of truth; scripts are a writing aid.
 """
@@ -34,7 +35,10 @@ def _clean(nb, keep_outputs: bool) -> None:
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     count = 0
     for cell in nb.cells:
-        cell.metadata = {}
+        # Only the cell tags survive (tools/exercises.py reads "solution" and
+        # "self-check"); collapsed, scrolled, execution timings etc. go.
+        tags = list(cell.metadata.get("tags", []))
+        cell.metadata = {"tags": tags} if tags else {}
         cell.pop("id", None)
         if cell.cell_type != "code":
             continue
