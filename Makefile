@@ -16,7 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # ruff's version, read from requirements.txt so that both places agree.
 RUFF_PIN := $(shell grep -E '^ruff==' requirements.txt)
 
-.PHONY: install lab test test-units test-notebooks lint strip refresh bench clean-venv help
+.PHONY: install lab test test-units test-notebooks lint strip refresh bench site exercises clean-venv help
 
 help:
 	@echo "make lab            - install (first time) and open the course in JupyterLab on localhost"
@@ -27,6 +27,8 @@ help:
 	@echo "make strip          - remove outputs and counts from unchecked cells of every notebook"
 	@echo "make refresh NB=notebooks/01_convolution_basics.ipynb - re-run a notebook and store its checked outputs"
 	@echo "make bench          - measure this machine: matmul peak, MobileNet, training, generative step (bench.json)"
+	@echo "make site           - execute every notebook (COURSE_PROFILE, default quick here) and write the offline site to \$$SITE_DIR (site/)"
+	@echo "make exercises      - write the students' exercise copies (model answers replaced by stubs) to exercises/"
 	@echo "make install        - create $(VENV) and install requirements.txt and course_utils"
 	@echo "make clean-venv     - delete $(VENV)"
 
@@ -84,6 +86,15 @@ refresh: install
 
 bench: install
 	$(BIN)/python tools/bench.py --json bench.json
+
+# The course as static HTML pages with their outputs, readable offline. Quick unless
+# COURSE_PROFILE says otherwise (an instructor builds it in full for the class).
+SITE_DIR ?= site
+site: install
+	COURSE_PROFILE=$${COURSE_PROFILE:-quick} $(BIN)/python tools/site.py --out "$(SITE_DIR)"
+
+exercises: install
+	$(BIN)/python tools/exercises.py
 
 clean-venv:
 	rm -rf $(VENV)

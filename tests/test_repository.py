@@ -224,7 +224,8 @@ _USES = {
     "scikit-learn": "sklearn", "pillow": "PIL", "h5py": ("required by", "keras"),
     "tqdm": "tqdm", "jupyterlab": "jupyter lab", "ipykernel": "python3", "nbformat": "nbformat",
     "nbclient": "nbclient", "pytest": "pytest", "nbval": "nbval", "pytest-xdist": "--dist loadfile", "hypothesis": "hypothesis",
-    "check-jsonschema": "check_jsonschema", "ruff": "ruff",
+    "check-jsonschema": "check_jsonschema", "ruff": "ruff", "nbconvert": "from nbconvert",
+    "jupyter-server-mathjax": "import jupyter_server_mathjax", "playwright": "playwright.sync_api",
 }  # fmt: skip
 
 
