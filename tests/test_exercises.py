@@ -1,6 +1,7 @@
 """The exercises: course_utils.exercises.check_answer and tools/exercises.py (``make exercises``)."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
@@ -15,7 +16,14 @@ tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-WITH_EXERCISES = ["01_convolution_basics", "02_sizing_and_parameters"]
+#: notebooks without exercises yet (issue 15 asks for two or more in each): the list may only shrink
+NOT_YET = {"03", "04", "05", "06", "07", "08", "14", "15"}
+WITH_EXERCISES = [p.stem for p in NOTEBOOKS if p.name[:2] not in NOT_YET]
+#: copies executed by the test: by default the two quickest notebooks' (CI); COURSE_EXERCISE_COPIES=all
+#: (``make exercises-check``) executes every copy, COURSE_EXERCISE_COPIES=09,10 those notebooks' copies
+_WANT = os.environ.get("COURSE_EXERCISE_COPIES", "").strip()
+COPIES = ([p.stem for p in NOTEBOOKS if _WANT == "all" or p.name[:2] in _WANT.split(",")] if _WANT
+          else ["01_convolution_basics", "02_sizing_and_parameters"])
 
 
 # ---- check_answer ------------------------------------------------------------------------
@@ -245,9 +253,11 @@ def test_every_solution_is_followed_by_a_self_check_calling_check_answer():
             assert f'check_answer("{number}"' in nb.cells[check].source, f"{path.name}: cell {check}"
             assert len(nb.cells[solution].source.splitlines()) <= 25
     assert tool.default_notebooks() == [ROOT / "notebooks" / f"{name}.ipynb" for name in WITH_EXERCISES]
+    for name in WITH_EXERCISES:
+        assert len(tool.exercises(nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", 4), name)) >= 2, name
 
 
-@pytest.mark.parametrize("name", WITH_EXERCISES)
+@pytest.mark.parametrize("name", COPIES)
 def test_course_copies_fail_every_self_check(name, tmp_path, mirror, monkeypatch):
     """Each copy's stubs make every self-check fail with an error naming its exercise.
 
