@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 MODULES = (
     "config", "sizing", "data", "images", "viz", "models", "training", "saliency", "generate", "architectures",
-    "detection", "exercises",
+    "detection", "exercises", "presenter",
 )  # fmt: skip
 
 # label -> a fresh bad value per call (lists and dicts could be mutated by a call)
@@ -107,6 +107,12 @@ class _Ctx:
         x = k.layers.ReLU(name="relu")(x)
         x = k.layers.GlobalMaxPooling2D(name="pool")(x)
         return k.Model(inputs, k.layers.Dense(2, name="out")(x), name="tiny")
+
+    def compiled_model(self):
+        """A fresh tiny model, compiled, for calls that train."""
+        model = self.tiny_model()
+        model.compile(optimizer="sgd", loss="mse")
+        return model
 
     def loss_fn(self):
         tf = self.tf
@@ -440,6 +446,20 @@ SPECS = {
             **{("expected", label): AssertionError for label in ("-1", "0", "1.5", "[]", "zeros(3)", "10**9")},
         },
     ),
+    # ------------------------------------------------------------ presenter (the fuzz's cache is empty, tmp)
+    ("presenter", "trained"): Spec(
+        lambda c: {"model": c.model, "name": "fuzz", "fit": lambda: {"ok": 1}, "notebook": "03", "settings": {}},
+        valid={"name": {"'x'"}, "version": {"'x'"}, "settings": {"{}"}},
+    ),
+    ("presenter", "fit"): Spec(
+        lambda c: {"model": c.compiled_model(), "name": "fuzz", "notebook": "03", "settings": {},
+                   "x": _f32(2, 8, 8, 3), "y": _f32(2, 2), "epochs": 1, "verbose": 0},
+        valid={"name": {"'x'"}, "version": {"'x'"}, "settings": {"{}"}}, heavy={"*"},
+    ),
+    ("presenter", "arrays"): Spec(
+        lambda c: {"name": "fuzz", "make": lambda: {"a": np.zeros(2)}, "notebook": "03", "settings": {}},
+        valid={"name": {"'x'"}, "version": {"'x'"}, "settings": {"{}"}},
+    ),
 }
 
 # Public callables that take no arguments, or whose arguments are anything by
@@ -450,6 +470,7 @@ NO_ARGUMENTS = {
     ("data", "imdb_word_index"),
     ("data", "registry_markdown"),
     ("training", "EpochTimer"),
+    ("presenter", "enabled"),
 }
 
 # Findings in modules other than sizing, models, images and training (which

@@ -136,10 +136,10 @@ def test_fixture_site_in_a_browser_offline(fixture_site):
 
 
 def test_real_quick_notebooks_in_a_browser_offline(tmp_path, monkeypatch):
-    """Notebooks 01 and 02, executed in the quick profile: figures, formulas, links, no network."""
+    """Notebook 01, executed in the quick profile: figures, formulas, links, no network."""
     _need_browser()
     monkeypatch.setenv("COURSE_PROFILE", "quick")
-    names = ["01_convolution_basics", "02_sizing_and_parameters"]
+    names = ["01_convolution_basics"]  # the one with figures; 02 adds 164 formulas but no new kind of check
     facts = site.build([ROOT / "notebooks" / f"{n}.ipynb" for n in names], tmp_path, jobs=2, timeout=600)
     assert facts["profile"] == "quick"
     shot = ARTIFACTS / "site-01_convolution_basics.png"
