@@ -94,6 +94,24 @@ def _stem(name: str, key: str) -> str:
     return f"{slug}-{key}"
 
 
+_MISS = object()  # nothing stored (or nothing usable) for this key
+
+
+def _stored(notebook: str, name: str, key: str, suffix: str, load):
+    """(data path, meta path, the stored result or _MISS); ``load(path, meta)`` reads a stored result."""
+    folder, stem = _folder(notebook), _stem(name, key)
+    data_path, meta_path = folder / f"{stem}{suffix}", folder / f"{stem}.json"
+    meta = _read_meta(meta_path) if enabled() and data_path.is_file() else None
+    if meta is not None:
+        try:
+            result = load(data_path, meta)
+        except (OSError, ValueError, KeyError, EOFError):
+            return data_path, meta_path, _MISS  # a broken or foreign file: computed again
+        _say_reused(name, meta)
+        return data_path, meta_path, result
+    return data_path, meta_path, _MISS
+
+
 def _say_reused(name: str, meta: dict) -> None:
     print(f"presenter cache: reused {name!r}, made {meta['made']} in the {meta['profile']!r} profile "
           f"({meta['seconds']:.0f} s then); COURSE_REUSE=0 computes it again")
@@ -155,25 +173,16 @@ def trained(model, name: str, fit, *, notebook: str, settings: dict, version: st
                                [[list(w.shape), str(w.dtype)] for w in weights]])
     reuse = enabled()
     key = _key(notebook, name, settings, version, architecture)
-    folder = _folder(notebook)
-    meta_path = folder / f"{_stem(name, key)}.json"
-    weights_path = folder / f"{_stem(name, key)}.weights.h5"
-    if reuse and weights_path.is_file():
-        meta = _read_meta(meta_path)
-        if meta is not None:
-            try:
-                model.load_weights(weights_path)
-            except (OSError, ValueError):
-                pass  # a broken or foreign file: train again below
-            else:
-                _say_reused(name, meta)
-                return meta["report"]
+    weights_path, meta_path, stored = _stored(notebook, name, key, ".weights.h5",
+                                              lambda path, meta: (model.load_weights(path), meta["report"])[1])
+    if stored is not _MISS:
+        return stored
     start = time.perf_counter()
     report = fit()
     seconds = time.perf_counter() - start
     report = _jsonable("fit's report", report)
     if reuse:
-        folder.mkdir(parents=True, exist_ok=True)
+        weights_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = weights_path.with_name(f"{_stem(name, key)}.{os.getpid()}.part.weights.h5")
         model.save_weights(tmp)
         tmp.replace(weights_path)
@@ -230,20 +239,14 @@ def arrays(name: str, make, *, notebook: str, settings: dict, version: str = "1"
     _checks.check_callable("make", make, "a function of no arguments returning a dict of arrays")
     reuse = enabled()
     key = _key(notebook, name, settings, version)
-    folder = _folder(notebook)
-    meta_path = folder / f"{_stem(name, key)}.json"
-    data_path = folder / f"{_stem(name, key)}.npz"
-    if reuse and data_path.is_file():
-        meta = _read_meta(meta_path)
-        if meta is not None:
-            try:
-                with np.load(data_path, allow_pickle=False) as f:
-                    loaded = {k: f[k] for k in meta["report"]}
-            except (OSError, ValueError, KeyError, EOFError):
-                pass
-            else:
-                _say_reused(name, meta)
-                return loaded
+
+    def load(path, meta):
+        with np.load(path, allow_pickle=False) as f:
+            return {k: f[k] for k in meta["report"]}
+
+    data_path, meta_path, stored = _stored(notebook, name, key, ".npz", load)
+    if stored is not _MISS:
+        return stored
     start = time.perf_counter()
     result = make()
     seconds = time.perf_counter() - start
@@ -253,7 +256,7 @@ def arrays(name: str, make, *, notebook: str, settings: dict, version: str = "1"
     if any(v.dtype.kind not in "biuf" for v in result.values()):
         raise TypeError("make must return numeric arrays (bool, int or float)")
     if reuse:
-        folder.mkdir(parents=True, exist_ok=True)
+        data_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = data_path.with_name(f"{data_path.stem}.{os.getpid()}.part.npz")
         np.savez(tmp, **result)
         tmp.replace(data_path)
