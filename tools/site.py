@@ -153,7 +153,7 @@ Every number on these pages was printed by code that ran.</p>
 <p class="built">Built {html.escape(facts['built'])} in the <b>{html.escape(facts['profile'])}</b> profile
 ({'outputs as stored, not executed' if not facts['executed'] else 'every notebook executed for this build'}).
 Times in the first columns are the README's reference runs; the column "this build" is how long each notebook
-took to execute for these pages.</p>
+took to execute for these pages; a * marks a reference run while other jobs shared the cores.</p>
 <table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
