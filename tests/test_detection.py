@@ -39,11 +39,12 @@ def one_box_per_cell(draw, size, grid, num_classes):
     """Boxes of an image whose centres fall in distinct cells, and their classes."""
     cells = draw(st.lists(st.integers(0, grid * grid - 1), unique=True, max_size=min(6, grid * grid)))
     cell = size / grid
+    margin = 1e-6 * cell  # a centre exactly on a cell edge can round into the neighbour cell (edges: own test)
     out = []
     for c in cells:
         row, col = divmod(c, grid)
-        cx = draw(st.floats(col * cell, (col + 1) * cell, exclude_max=True, allow_nan=False))
-        cy = draw(st.floats(row * cell, (row + 1) * cell, exclude_max=True, allow_nan=False))
+        cx = draw(st.floats(col * cell + margin, (col + 1) * cell - margin, allow_nan=False))
+        cy = draw(st.floats(row * cell + margin, (row + 1) * cell - margin, allow_nan=False))
         w = draw(st.floats(0.5, size, allow_nan=False))
         h = draw(st.floats(0.5, size, allow_nan=False))
         out.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
@@ -160,6 +161,15 @@ def test_yolo_round_trip_any_grid(data, config):
     order, order_found = np.lexsort(chosen.T[::-1]), np.lexsort(np.round(found.boxes, 6).T[::-1])
     np.testing.assert_allclose(found.boxes[order_found], chosen[order], atol=1e-9 * size)
     np.testing.assert_array_equal(found.classes[order_found], classes[order])
+
+
+def test_yolo_centres_on_cell_edges():
+    """A centre on an inner edge belongs to the next cell; on the image's far edge, to the last cell."""
+    boxes = np.array([[15.0, -1.0, 17.0, 1.0], [63.0, 63.0, 65.0, 65.0]])  # centres (16, 0) and (64, 64)
+    target = det.yolo_encode(boxes, np.array([1, 2]), image_size=64, grid=4)
+    assert target[0, 1, 4] == 1 and target[0, 1, 5 + 1] == 1 and target[0, 1, 0] == 0  # x = 0 within cell 1
+    assert target[3, 3, 4] == 1 and target[3, 3, 5 + 2] == 1 and target[3, 3, 0] == 1  # x = 1: its far edge
+    assert target[..., 4].sum() == 2
 
 
 def test_yolo_two_boxes_in_one_cell():
