@@ -86,12 +86,18 @@ def build(script: Path, out: Path) -> None:
     print(f"wrote {out} ({len(cells)} cells)")
 
 
-def refresh(path: Path) -> None:
+def execute(nb, folder: Path, timeout: int = 1800):
+    """Run the notebook node ``nb`` top to bottom (python3 kernel, cwd ``folder``); it gets its outputs."""
     from nbclient import NotebookClient  # noqa: PLC0415
 
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
+def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
-    NotebookClient(nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    execute(nb, path.parent)
     _clean(nb, keep_outputs=True)
     nbformat.write(nb, path)
     print(f"refreshed {path} in {time.time() - t0:.1f} s")

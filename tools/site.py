@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import importlib.util
 import json
 import os
 import re
@@ -35,6 +36,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("nbtool", Path(__file__).with_name("nbtool.py"))
+nbtool = importlib.util.module_from_spec(_spec)  # the notebook runner that `make refresh` uses
+_spec.loader.exec_module(nbtool)
 TEMPLATES = Path(__file__).resolve().parent / "site_template"
 MATHJAX_URL = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 _HREF = re.compile(r'href="([^"#?:]+?)(\.ipynb|\.md)(#[^"]*)?"')
@@ -74,15 +78,11 @@ def title_of(nb) -> str:
     return "untitled"
 
 
-def execute(path: str, timeout: int) -> tuple[str, float]:
-    """Run the notebook at ``path`` top to bottom in its folder; return (notebook JSON, seconds)."""
-    from nbclient import NotebookClient  # noqa: PLC0415
-
-    nb = nbformat.read(path, as_version=4)
+def execute(path: Path, timeout: int) -> tuple:
+    """Run the notebook at ``path`` top to bottom in its folder (nbtool's runner); return (notebook, seconds)."""
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    return nbformat.writes(nb), time.perf_counter() - start
+    nb = nbtool.execute(nbformat.read(path, as_version=4), path.parent, timeout=timeout)
+    return nb, time.perf_counter() - start
 
 
 def course_stems() -> set[str]:
@@ -175,10 +175,9 @@ def build(notebooks: list[Path], out: Path, execute_them: bool = True, jobs: int
     seconds, nbs = {}, {}
     if execute_them:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each notebook runs in its own kernel process
-            futures = {p.stem: pool.submit(execute, str(p), timeout) for p in notebooks}
+            futures = {p.stem: pool.submit(execute, p, timeout) for p in notebooks}
             for stem, fut in futures.items():
-                text, seconds[stem] = fut.result()
-                nbs[stem] = nbformat.reads(text, as_version=4)
+                nbs[stem], seconds[stem] = fut.result()
                 print(f"site: executed {stem} in {seconds[stem]:.0f} s", flush=True)
     else:
         nbs = {p.stem: nbformat.read(p, as_version=4) for p in notebooks}
