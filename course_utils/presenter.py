@@ -12,9 +12,11 @@ The cache lives in the course cache (``COURSE_CACHE_DIR``, see
 switches it off: nothing is read and nothing is written, every result is computed
 (CI and ``make test`` run that way, so every test run trains for real). The key
 is a hash of the notebook, the result's name, the profile, the settings, the
-``version`` the notebook passes (raise it when the code that makes the result
-changes), the model's architecture (its layers' classes and weight shapes) and the versions of
-course_utils, Keras and TensorFlow. Files of other keys are left in place;
+``version`` the notebook passes, the source of the training function (and of
+the functions it names in ``code``), the models' architecture (their layers'
+classes and weight shapes) and compile arguments, and the versions of
+course_utils, Keras and TensorFlow: editing the training code, the learning
+rate or the loss trains again. Files of other keys are left in place;
 nothing is ever deleted.
 """
 
@@ -74,10 +76,7 @@ def _key(notebook: str, name: str, settings: dict, version: str, extra: str = ""
 
     versions = {"course_utils": course_utils.__version__}
     for module in ("keras", "tensorflow"):
-        try:
-            versions[module] = __import__(module).__version__
-        except ImportError:  # pragma: no cover - both are installed with the course
-            versions[module] = None
+        versions[module] = __import__(module).__version__
     blob = json.dumps({"notebook": notebook, "name": name, "profile": get_profile().name, "settings": settings,
                        "version": version, "versions": versions, "extra": extra}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -138,20 +137,87 @@ def _read_meta(path: Path) -> dict | None:
     return meta if isinstance(meta, dict) and {"made", "profile", "seconds", "report"} <= set(meta) else None
 
 
-def trained(model, name: str, fit, *, notebook: str, settings: dict, version: str = "1"):
+def _models(model) -> tuple:
+    """``model`` as a non-empty tuple of built Keras models; TypeError/ValueError otherwise."""
+    models = tuple(model) if isinstance(model, (tuple, list)) else (model,)
+    allowed = "a Keras model or a tuple of Keras models (such as (generator, discriminator))"
+    if not models:
+        raise ValueError(f"model must be {allowed}, got an empty {type(model).__name__}")
+    for m in models:
+        if not hasattr(m, "get_weights") or not hasattr(m, "set_weights") or getattr(m, "weights", None) is None:
+            raise TypeError(f"model must be {allowed}, got {_checks.show(m)}")
+        if not m.weights:
+            raise ValueError(f"model {getattr(m, 'name', '')!r} has no weights yet: build it before trained()")
+    return models
+
+
+def _architecture(models: tuple) -> list:
+    """What shapes a training besides the settings: layers, weight shapes, what is frozen, compile arguments.
+
+    Layer names stay out (Keras numbers them per session: dense, dense_1, ...).
+    """
+    described = []
+    for m in models:
+        compiled = m.get_compile_config() if callable(getattr(m, "get_compile_config", None)) else {}
+        described.append([[type(layer).__name__ for layer in getattr(m, "layers", [])],
+                          [[list(w.shape), str(w.dtype)] for w in m.weights],
+                          [list(w.shape) for w in m.trainable_weights],  # what is frozen
+                          _unnamed(json.loads(json.dumps(compiled or {}, sort_keys=True, default=str)))])
+    return described
+
+
+def _unnamed(config):
+    """``config`` without its "name" entries (Keras numbers optimizers per session: sgd, sgd_1, ...)."""
+    if isinstance(config, dict):
+        return {k: _unnamed(v) for k, v in config.items() if k != "name"}
+    if isinstance(config, list):
+        return [_unnamed(v) for v in config]
+    return config
+
+
+def _code_text(fn) -> str:
+    """The source of ``fn`` (a function or a ``tf.function``), or its compiled code where no source is found."""
+    import inspect  # noqa: PLC0415
+
+    fn = getattr(fn, "python_function", fn)  # a tf.function's Python function
+    fn = inspect.unwrap(getattr(fn, "__func__", fn))
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        code = getattr(fn, "__code__", None) or getattr(type(fn).__call__, "__code__", None)
+        return _code_repr(code) if code is not None else type(fn).__qualname__
+
+
+def _code_repr(code) -> str:
+    consts = [_code_repr(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts]
+    return "|".join([code.co_code.hex(), repr(code.co_names), *consts])
+
+
+def trained(model, name: str, fit, *, notebook: str, settings: dict, version: str = "1", code=()):
     """Train ``model`` by calling ``fit()``, or load what an earlier run of the same cell trained.
 
     Args:
-        model: a built Keras model (its weights exist); ``fit`` trains it in place.
+        model: a built Keras model (its weights exist), or a tuple of them
+            trained together (``(generator, discriminator)``); ``fit`` trains
+            them in place. All their weights are stored (trainable or not);
+            optimizer states are not.
         name: what is trained, as the notebook would say it (``"method 2"``);
             1 to 80 characters.
         fit: a function of no arguments that trains ``model`` and returns what
             the notebook needs afterwards as JSON-able values (numbers,
-            strings, lists, dicts), e.g. ``{"history": h.history}``.
+            strings, lists, dicts; NumPy arrays become lists), e.g.
+            ``{"history": h.history}``.
         notebook: the notebook's two-digit number (``"05"``).
         settings: every value that shapes the result (epochs, learning rate,
             data sizes, seeds), JSON-able.
-        version: raise it when the code of ``fit`` changes.
+        version: raise it when the code that makes the result changes in a
+            way the key cannot see.
+        code: functions that ``fit`` calls (a ``tf.function`` training step);
+            their source, like ``fit``'s own, joins the key, so that editing
+            them (a try-this) trains again.
+
+    The key also holds each model's layer classes, weight shapes and compile
+    arguments (optimizer and its learning rate, loss, metrics).
 
     Returns:
         What ``fit()`` returned, from this run or (reused) from the stored run,
@@ -163,18 +229,26 @@ def trained(model, name: str, fit, *, notebook: str, settings: dict, version: st
     """
     notebook, name, settings, version = _check_common(notebook, name, settings, version)
     _checks.check_callable("fit", fit, "a function of no arguments that trains the model")
-    weights = getattr(model, "weights", None)
-    if not hasattr(model, "save_weights") or not hasattr(model, "load_weights") or weights is None:
-        raise TypeError(f"model must be a Keras model, got {_checks.show(model)}")
-    if not weights:
-        raise ValueError(f"model {getattr(model, 'name', '')!r} has no weights yet: build it before trained()")
-    # the architecture without layer names (Keras numbers them per session: dense, dense_1, ...)
-    architecture = json.dumps([[type(layer).__name__ for layer in getattr(model, "layers", [])],
-                               [[list(w.shape), str(w.dtype)] for w in weights]])
+    models = _models(model)
+    functions = tuple(code) if isinstance(code, (tuple, list)) else (code,)
+    for fn in functions:
+        _checks.check_callable("code", fn, "a function (or a tuple of functions) that fit calls")
+    extra = json.dumps([_architecture(models), [_code_text(fn) for fn in (fit, *functions)]])
     reuse = enabled()
-    key = _key(notebook, name, settings, version, architecture)
-    weights_path, meta_path, stored = _stored(notebook, name, key, ".weights.h5",
-                                              lambda path, meta: (model.load_weights(path), meta["report"])[1])
+    key = _key(notebook, name, settings, version, extra)
+
+    def load(path, meta):
+        with np.load(path, allow_pickle=False) as f:
+            values = [f[f"w{i}"] for i in range(len(f.files))]
+        expected = [len(m.weights) for m in models]
+        if sum(expected) != len(values):
+            raise ValueError("the stored weights do not fit these models")
+        for m, n in zip(models, expected, strict=True):
+            m.set_weights(values[:n])
+            values = values[n:]
+        return meta["report"]
+
+    weights_path, meta_path, stored = _stored(notebook, name, key, ".weights.npz", load)
     if stored is not _MISS:
         return stored
     start = time.perf_counter()
@@ -183,21 +257,23 @@ def trained(model, name: str, fit, *, notebook: str, settings: dict, version: st
     report = _jsonable("fit's report", report)
     if reuse:
         weights_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = weights_path.with_name(f"{_stem(name, key)}.{os.getpid()}.part.weights.h5")
-        model.save_weights(tmp)
+        tmp = weights_path.with_name(f"{_stem(name, key)}.{os.getpid()}.part.npz")
+        values = [w for m in models for w in m.get_weights()]
+        np.savez(tmp, **{f"w{i}": v for i, v in enumerate(values)})
         tmp.replace(weights_path)
         _write_meta(meta_path, _meta(name, seconds, report))
         print(f"presenter cache: stored {name!r} ({seconds:.0f} s) for the next run of this notebook")
     return report
 
 
-def fit(model, name: str, *args, notebook: str, settings: dict, version: str = "1", **kwargs):
+def fit(model, name: str, *args, notebook: str, settings: dict, version: str = "1", code=(), **kwargs):
     """``model.fit(*args, **kwargs)`` through the presenter cache: see :func:`trained`.
 
     The number-valued arguments of the call (``epochs``, ``batch_size``,
     ``initial_epoch``, ...; not ``verbose``) join ``settings`` in the key. Callbacks
     with a ``times`` list (:class:`course_utils.training.EpochTimer`) get the
-    stored run's epoch times back when the result is reused.
+    stored run's epoch times back when the result is reused. ``code``: as for
+    :func:`trained` (a custom loss function, say).
 
     Returns:
         A ``keras.callbacks.History`` with ``.history`` (metric -> list per
@@ -214,7 +290,7 @@ def fit(model, name: str, *args, notebook: str, settings: dict, version: str = "
         history = model.fit(*args, **kwargs)
         return {"history": history.history, "epoch": list(history.epoch), "timers": [list(t.times) for t in timers]}
 
-    report = trained(model, name, run, notebook=notebook, settings=settings, version=version)
+    report = trained(model, name, run, notebook=notebook, settings=settings, version=version, code=code)
     for timer, times in zip(timers, report["timers"], strict=True):
         timer.times[:] = times
     history = keras.callbacks.History()

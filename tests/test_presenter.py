@@ -69,7 +69,8 @@ def test_fit_reuses_history_and_epoch_times(cache, capsys):
     assert "reused" not in capsys.readouterr().out  # epochs=3 is another key
 
 
-@pytest.mark.parametrize("change", ["settings", "version", "profile", "notebook", "name", "architecture"])
+@pytest.mark.parametrize("change", ["settings", "version", "profile", "notebook", "name", "architecture",
+                                    "learning rate", "loss", "frozen"])
 def test_a_different_key_trains_again(cache, monkeypatch, change):
     fit = _Fit(_model(0))
     presenter.trained(fit.model, "fit", fit, notebook="03", settings=SETTINGS)
@@ -85,14 +86,78 @@ def test_a_different_key_trains_again(cache, monkeypatch, change):
         kwargs["notebook"] = "04"
     elif change == "name":
         name = "another fit"
-    else:
+    elif change == "architecture":
         import keras  # noqa: PLC0415
 
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, use_bias=False)], name="tiny")
         model.compile(optimizer="sgd", loss="mse")
+    elif change == "learning rate":
+        import keras  # noqa: PLC0415
+
+        model.compile(optimizer=keras.optimizers.SGD(0.02), loss="mse")
+    elif change == "loss":
+        model.compile(optimizer="sgd", loss="mae")
+    else:
+        model.layers[0].trainable = False
+        model.compile(optimizer="sgd", loss="mse")
     fit = _Fit(model)
     presenter.trained(model, name, fit, **kwargs)
     assert fit.calls == 1
+
+
+def test_same_key_in_a_new_session_reuses(cache):
+    """Keras numbers layers and optimizers per session (dense_1, sgd_1): the key must not see that."""
+    fit = _Fit(_model(0))
+    presenter.trained(fit.model, "fit", fit, notebook="03", settings=SETTINGS)
+    again = _Fit(_model(5))
+    presenter.trained(again.model, "fit", again, notebook="03", settings=SETTINGS)
+    assert again.calls == 0
+    for a, b in zip(_weights(fit.model), _weights(again.model), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_tuple_of_models_is_stored_and_restored_together(cache, capsys):
+    import keras  # noqa: PLC0415
+
+    def pair(seed):
+        keras.utils.set_random_seed(seed)
+        return (keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)]),
+                keras.Sequential([keras.Input((4,)), keras.layers.Dense(1), keras.layers.BatchNormalization()]))
+
+    calls = []
+
+    def train():  # the same source both times (a different one would be another key)
+        calls.append(1)
+        return {"log": [1.5, np.float32(2)]}
+
+    first = pair(0)
+    report = presenter.trained(first, "the GAN", train, notebook="14", settings=SETTINGS)
+    second = pair(1)
+    assert presenter.trained(second, "the GAN", train, notebook="14", settings=SETTINGS) == report
+    assert report == {"log": [1.5, 2.0]} and calls == [1] and "reused 'the GAN'" in capsys.readouterr().out
+    for a, b in zip(first, second, strict=True):  # every weight, the batch-norm statistics too
+        for wa, wb in zip(_weights(a), _weights(b), strict=True):
+            np.testing.assert_array_equal(wa, wb)
+
+
+def _step_a(x):
+    return x + 1
+
+
+def _step_b(x):
+    return x + 2
+
+
+def test_editing_the_training_code_trains_again(cache):
+    for step, calls in [(_step_a, 1), (_step_a, 0), (_step_b, 1)]:
+        fit = _Fit(_model(0))
+        presenter.trained(fit.model, "fit", fit, notebook="14", settings=SETTINGS, code=(step,))
+        assert fit.calls == calls, step.__name__
+    import tensorflow as tf  # noqa: PLC0415
+
+    fit = _Fit(_model(0))  # a tf.function's source is its Python function's
+    presenter.trained(fit.model, "fit", fit, notebook="14", settings=SETTINGS, code=tf.function(_step_b))
+    assert fit.calls == 0
 
 
 def test_reuse_off_computes_everything_and_writes_nothing(cache, monkeypatch, capsys):
@@ -154,6 +219,8 @@ def test_course_reuse_values(monkeypatch, value, error):
         ({"version": 2}, TypeError, "version"),
         ({"fit": 3}, TypeError, "fit"),
         ({"model": "x"}, TypeError, "model must be a Keras model"),
+        ({"model": ()}, ValueError, "model must be a Keras model or a tuple"),
+        ({"code": (print, 3)}, TypeError, "code"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(cache, kwargs, error, words):
